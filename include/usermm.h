@@ -1,0 +1,160 @@
+/*
+ * usermm.h — the public API of libusermm.
+ *
+ * usermm models Linux's memory-mapping system (mmap and its family, VMAs,
+ * /proc/PID/maps) with the live kernel's observable behaviour.  An embedder
+ * (an emulator, a sandbox, a teaching tool) creates one engine, one process
+ * per guest process, and forwards the guest's memory system calls here.
+ *
+ * Conventions
+ *   - Every call takes the process first and then Linux's own arguments, as
+ *     the raw register values a guest would pass (unsigned long), so any value
+ *     a guest can produce can be forwarded unchanged.
+ *   - Every call returns what the system call returns on success (an address,
+ *     a count, 0) or a negative errno, exactly as the kernel's syscall entry
+ *     returns it.  Nothing here touches the host's errno; the POSIX-style
+ *     façade at the end of this header does that for callers who want it.
+ *   - All changes to one address space go through one entry point inside the
+ *     library (see src/engine.c), which is where locking, validation and
+ *     change notification live.
+ *
+ * Handles are opaque.  Nothing in this header is thread-safe across calls on
+ * the same process yet; distinct engines are independent.
+ */
+#ifndef USERMM_H
+#define USERMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct um_engine um_engine;
+typedef struct um_proc um_proc;
+
+#define UM_RLIM_INFINITY (~0UL)
+
+/* Host-wide settings (the /proc/sys knobs).  Zero fields take the value of
+ * the machine usermm runs on (or Linux's default when it cannot be read). */
+struct um_engine_config {
+	unsigned long max_map_count;  /* vm.max_map_count, default 65530 */
+	unsigned long mmap_min_addr;  /* vm.mmap_min_addr, default 4096 */
+	int overcommit_memory;        /* vm.overcommit_memory: 0, 1 or 2; -1 = host */
+	unsigned long stack_guard_gap;/* bytes; default 256 pages */
+	unsigned long totalram_pages; /* for overcommit heuristics; 0 = host */
+	int thp_enabled;              /* 1 = CONFIG_TRANSPARENT_HUGEPAGE (x86-64 default) */
+};
+
+/* Per-process credentials, limits and layout choices.  Fields left zero take
+ * the values of the process running usermm (its rlimits and capabilities). */
+struct um_proc_config {
+	unsigned long rlimit_stack;   /* bytes, or UM_RLIM_INFINITY */
+	unsigned long rlimit_as;
+	unsigned long rlimit_data;
+	unsigned long rlimit_memlock;
+	int set_limits;               /* 1: the four limits above are used as given */
+	int cap_ipc_lock;             /* -1 = as host, 0 = no, 1 = yes */
+	int cap_sys_resource;
+	int cap_sys_rawio;
+	int legacy_layout;            /* 1: bottom-up allocation (vm.legacy_va_layout) */
+	int randomize;                /* 1: ASLR on, driven by seed */
+	uint64_t seed;
+	int empty;                    /* 1: no default stack/vdso, for replaying a
+	                                 * layout given with um_proc_add_vma */
+};
+
+/* ---- engine and processes ---------------------------------------------- */
+
+um_engine *um_engine_new(const struct um_engine_config *cfg); /* NULL = host */
+void um_engine_free(um_engine *e);
+
+/* A new process as exec() leaves it: [stack], [vvar], [vdso], a break, fds
+ * 0..2 open on the host's stdin/stdout/stderr.  Returns NULL on ENOMEM. */
+um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg);
+void um_proc_free(um_proc *p);
+int um_proc_pid(const um_proc *p);
+
+/* Build a starting layout (for replay): one VMA per maps line.  perms is the
+ * maps column ("r-xp"), name the path or [heap]/[stack]/[vdso]/[vvar]/...;
+ * dev is makedev(major, minor).  Returns 0 or -errno. */
+int um_proc_add_vma(um_proc *p, unsigned long start, unsigned long end,
+		    const char *perms, unsigned long long offset,
+		    unsigned long dev, unsigned long ino, const char *name);
+/* Set the program break: start of the heap and current break. */
+int um_proc_set_brk(um_proc *p, unsigned long start_brk, unsigned long brk);
+
+/* ---- the system calls -------------------------------------------------- */
+
+long um_mmap(um_proc *p, unsigned long addr, unsigned long len,
+	     unsigned long prot, unsigned long flags, unsigned long fd,
+	     unsigned long off);
+long um_munmap(um_proc *p, unsigned long addr, unsigned long len);
+long um_mprotect(um_proc *p, unsigned long addr, unsigned long len,
+		 unsigned long prot);
+long um_brk(um_proc *p, unsigned long brk);
+long um_mremap(um_proc *p, unsigned long addr, unsigned long old_len,
+	       unsigned long new_len, unsigned long flags,
+	       unsigned long new_addr);
+long um_madvise(um_proc *p, unsigned long addr, unsigned long len,
+		unsigned long advice);
+long um_mlock(um_proc *p, unsigned long addr, unsigned long len);
+long um_mlock2(um_proc *p, unsigned long addr, unsigned long len,
+	       unsigned long flags);
+long um_munlock(um_proc *p, unsigned long addr, unsigned long len);
+long um_mlockall(um_proc *p, unsigned long flags);
+long um_munlockall(um_proc *p);
+long um_msync(um_proc *p, unsigned long addr, unsigned long len,
+	      unsigned long flags);
+/* vec receives one byte per page; NULL means "the guest passed a bad
+ * pointer" and yields -EFAULT where Linux would fault on it. */
+long um_mincore(um_proc *p, unsigned long addr, unsigned long len,
+		unsigned char *vec);
+
+/* File descriptors over real host files. */
+long um_openat(um_proc *p, long dirfd, const char *path, unsigned long flags,
+	       unsigned long mode);
+long um_close(um_proc *p, unsigned long fd);
+long um_dup(um_proc *p, unsigned long fd);
+long um_ftruncate(um_proc *p, unsigned long fd, unsigned long length);
+
+/* Dispatch by x86-64 system-call number (for emulators forwarding guest
+ * syscalls).  String arguments are host pointers.  Unknown numbers: -ENOSYS. */
+long um_syscall(um_proc *p, long nr, const unsigned long args[6]);
+
+/* ---- views ------------------------------------------------------------- */
+
+/* /proc/PID/maps, byte for byte.  Returns bytes written (excluding NUL) or
+ * the size needed when buf is too small, like snprintf. */
+size_t um_maps(um_proc *p, char *buf, size_t size);
+int um_maps_print(um_proc *p, FILE *out);
+
+struct um_stats {
+	unsigned long map_count;      /* VMAs in the address space */
+	unsigned long total_vm;       /* pages */
+	unsigned long locked_vm;
+	unsigned long data_vm;
+	unsigned long exec_vm;
+	unsigned long stack_vm;
+	unsigned long brk, start_brk, mmap_base;
+	unsigned long vma_bytes;      /* bytes of memory per VMA (struct size) */
+};
+void um_proc_stats(um_proc *p, struct um_stats *st);
+
+/* Check every invariant of the address space; 0 or -EUCLEAN with a message
+ * on stderr.  Test builds run it after every call. */
+int um_validate(um_proc *p);
+
+/* ---- the POSIX-style façade -------------------------------------------- */
+/* These set errno and return -1 (MAP_FAILED for mmap) like libc does. */
+void *um_posix_mmap(um_proc *p, void *addr, size_t len, int prot, int flags,
+		    int fd, long off);
+int um_posix_munmap(um_proc *p, void *addr, size_t len);
+int um_posix_mprotect(um_proc *p, void *addr, size_t len, int prot);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* USERMM_H */

@@ -1,0 +1,630 @@
+/*
+ * engine.c — engines, processes, and the one door into an address space.
+ *
+ * Every system call on a process enters through um_syscall(), which is the
+ * single place that (later) takes the address-space lock, runs the call,
+ * checks every invariant in test builds (UM_DEBUG: mm_validate after each
+ * call, abort on a broken invariant) and will send change notifications.
+ * The per-call functions of the public API are thin wrappers around it.
+ *
+ * An engine holds what Linux keeps machine-wide (the vm sysctls, the shmem
+ * inode counter); a process holds an mm and a file-descriptor table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include "usermm.h"
+#include "internal.h"
+#include "file.h"
+#include "alloc.h"
+
+struct um_engine {
+	struct um_sysctl sysctl;
+	unsigned long next_shmem_ino;
+	int next_pid;
+};
+
+struct special_name {
+	struct special_name *next;
+	struct vm_special special;
+};
+
+struct um_proc {
+	struct um_engine *engine;
+	int pid;
+	struct mm mm;
+	struct fd_table fdt;
+	struct special_name *names;   /* specials named by um_proc_add_vma */
+};
+
+static const struct vm_special special_vdso = { "[vdso]" };
+static const struct vm_special special_vvar = { "[vvar]" };
+static const struct vm_special special_vvar_vclock = { "[vvar_vclock]" };
+
+/* ---- host defaults ---------------------------------------------------------- */
+
+static unsigned long read_ulong_file(const char *path, unsigned long dflt)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long v;
+
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%lu", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+/* totalram + swap pages, from /proc/meminfo (kB). */
+static unsigned long host_memory_pages(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long kb, total = 0;
+
+	if (!f)
+		return 1UL << 24;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %lu kB", &kb) == 1 ||
+		    sscanf(line, "SwapTotal: %lu kB", &kb) == 1)
+			total += kb / 4;
+	}
+	fclose(f);
+	return total ? total : 1UL << 24;
+}
+
+/* One bit of the host's effective capability set. */
+static bool host_has_cap(int cap)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long eff = 0;
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> cap) & 1;
+}
+
+static unsigned long host_rlimit(int res)
+{
+	struct rlimit r;
+
+	if (getrlimit(res, &r) < 0 || r.rlim_cur == RLIM_INFINITY)
+		return RLIM_INF;
+	return (unsigned long)r.rlim_cur;
+}
+
+/* ---- engines -------------------------------------------------------------------- */
+
+um_engine *um_engine_new(const struct um_engine_config *cfg)
+{
+	struct um_engine_config dflt = { .overcommit_memory = -1, .thp_enabled = 1 };
+	struct um_engine *e = um_alloc(sizeof(*e));
+	struct um_sysctl *s;
+
+	if (!e)
+		return NULL;
+	if (!cfg)
+		cfg = &dflt;
+	s = &e->sysctl;
+	s->max_map_count = cfg->max_map_count ? cfg->max_map_count :
+			   read_ulong_file("/proc/sys/vm/max_map_count", 65530);
+	s->mmap_min_addr = cfg->mmap_min_addr ? cfg->mmap_min_addr :
+			   read_ulong_file("/proc/sys/vm/mmap_min_addr", 4096);
+	s->overcommit_memory = cfg->overcommit_memory >= 0 ? cfg->overcommit_memory :
+			       (int)read_ulong_file("/proc/sys/vm/overcommit_memory", 0);
+	s->stack_guard_gap = cfg->stack_guard_gap ? cfg->stack_guard_gap :
+			     256UL << PAGE_SHIFT;
+	s->totalram_pages = cfg->totalram_pages ? cfg->totalram_pages :
+			    host_memory_pages();
+	s->thp = cfg->thp_enabled != 0;
+	um_stack_guard_gap = s->stack_guard_gap;
+	e->next_pid = 1000;
+	e->next_shmem_ino = 1000;
+	return e;
+}
+
+void um_engine_free(um_engine *e)
+{
+	um_free(e);
+}
+
+/* ---- processes ------------------------------------------------------------------- */
+
+static void mm_init_limits(struct mm *mm, const struct um_proc_config *c)
+{
+	bool given = c && c->set_limits;
+
+	mm->rlim_stack = given ? c->rlimit_stack : host_rlimit(RLIMIT_STACK);
+	mm->rlim_as = given ? c->rlimit_as : host_rlimit(RLIMIT_AS);
+	mm->rlim_data = given ? c->rlimit_data : host_rlimit(RLIMIT_DATA);
+	mm->rlim_memlock = given ? c->rlimit_memlock : host_rlimit(RLIMIT_MEMLOCK);
+	mm->cap_ipc_lock = (c && c->cap_ipc_lock >= 0 && (c->cap_ipc_lock || given)) ?
+			   c->cap_ipc_lock == 1 : host_has_cap(14);
+	mm->cap_sys_rawio = (c && c->cap_sys_rawio >= 0 && (c->cap_sys_rawio || given)) ?
+			    c->cap_sys_rawio == 1 : host_has_cap(17);
+	mm->cap_sys_resource = (c && c->cap_sys_resource >= 0 &&
+				(c->cap_sys_resource || given)) ?
+			       c->cap_sys_resource == 1 : host_has_cap(24);
+}
+
+/* Link a VMA built by hand (initial layout); no merging, as exec makes them. */
+static int add_initial_vma(struct um_proc *p, unsigned long start, unsigned long end,
+			   unsigned long flags, unsigned long pgoff,
+			   struct um_file *file, const struct vm_special *special)
+{
+	struct mm *mm = &p->mm;
+	struct vma *v;
+
+	if (start >= end || offset_in_page(start | end))
+		return -EINVAL;
+	if (find_vma_intersection(mm, start, end))
+		return -EEXIST;
+	v = vma_alloc();
+	if (!v)
+		return -ENOMEM;
+	v->vm_start = start;
+	v->vm_end = end;
+	v->vm_flags = flags | VM_SOFTDIRTY;
+	v->vm_pgoff = pgoff;
+	v->vm_file = file;
+	v->special = special;
+	vma_link(mm, v);
+	vm_stat_account(mm, flags, (long)vma_pages(v));
+	if (flags & VM_LOCKED)
+		mm->locked_vm += vma_pages(v);
+	/* Identical neighbours from an initial layout are as Linux had them. */
+	mm->allow_unmerged = true;
+	return 0;
+}
+
+/* What exec leaves in a fresh process (a static binary under setarch -R,
+ * minus the binary): the stack, vvar and vdso, and the vsyscall page. */
+static int build_default_image(struct um_proc *p)
+{
+	struct mm *mm = &p->mm;
+	unsigned long vvar = VM_READ | VM_MAYREAD | VM_IO | VM_DONTDUMP |
+			     VM_PFNMAP | VM_DONTEXPAND;
+	unsigned long vdso = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE |
+			     VM_MAYEXEC | VM_DONTEXPAND;
+	unsigned long top = mm->mmap_base;
+	int err;
+
+	err = add_initial_vma(p, 0x7ffffffde000UL, 0x7ffffffff000UL,
+			      VM_STACK_FLAGS, 0x7ffffffde000UL >> PAGE_SHIFT, NULL, NULL);
+	err = err ? err : add_initial_vma(p, top - 0x8000, top - 0x4000, vvar, 0,
+					  NULL, &special_vvar);
+	err = err ? err : add_initial_vma(p, top - 0x4000, top - 0x2000, vvar, 0,
+					  NULL, &special_vvar_vclock);
+	err = err ? err : add_initial_vma(p, top - 0x2000, top, vdso, 0,
+					  NULL, &special_vdso);
+	mm->start_stack = 0x7fffffffe000UL;
+	mm->start_brk = mm->brk = 0x555555559000UL;
+	mm->has_vsyscall = true;
+	mm->allow_unmerged = false;
+	return err;
+}
+
+/* fds 0, 1 and 2 on copies of the host's own. */
+static void open_std_fds(struct um_proc *p)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int flags = fcntl(fd, F_GETFL), hfd;
+		struct um_file *f;
+
+		if (flags < 0 || (hfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0)
+			continue;
+		if (file_from_host_fd(hfd, (unsigned long)flags, "", &f)) {
+			close(hfd);
+			continue;
+		}
+		if (fdt_install_at(&p->fdt, (unsigned long)fd, f))
+			file_put(f);
+	}
+}
+
+um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg)
+{
+	struct um_proc *p = um_alloc(sizeof(*p));
+	struct mm *mm;
+
+	if (!p)
+		return NULL;
+	p->engine = e;
+	p->pid = e->next_pid++;
+	mm = &p->mm;
+	mm->sysctl = &e->sysctl;
+	mm->next_shmem_ino = &e->next_shmem_ino;
+	mm->task_size = TASK_SIZE_MAX;
+	mm->topdown = !(cfg && cfg->legacy_layout);
+	mm->randomize = cfg && cfg->randomize;
+	mm->rnd_state = cfg ? cfg->seed : 0;
+	mm_init_limits(mm, cfg);
+	arch_pick_mmap_layout(mm);
+	if (fdt_init(&p->fdt, host_rlimit(RLIMIT_NOFILE))) {
+		um_free(p);
+		return NULL;
+	}
+	if (!(cfg && cfg->empty) && build_default_image(p)) {
+		um_proc_free(p);
+		return NULL;
+	}
+	open_std_fds(p);
+	return p;
+}
+
+void um_proc_free(um_proc *p)
+{
+	struct vma *v, *next;
+
+	if (!p)
+		return;
+	for (v = p->mm.vma_first; v; v = next) {
+		next = v->next;
+		vma_unlink(&p->mm, v);
+		vma_free(v);
+	}
+	fdt_destroy(&p->fdt);
+	while (p->names) {
+		struct special_name *n = p->names;
+
+		p->names = n->next;
+		um_free((char *)n->special.name);
+		um_free(n);
+	}
+	um_free(p);
+}
+
+int um_proc_pid(const um_proc *p)
+{
+	return p->pid;
+}
+
+/* ---- building a layout from maps lines --------------------------------------- */
+
+static const struct vm_special *special_named(struct um_proc *p, const char *name)
+{
+	struct special_name *n;
+
+	if (!strcmp(name, "[vdso]"))
+		return &special_vdso;
+	if (!strcmp(name, "[vvar]"))
+		return &special_vvar;
+	if (!strcmp(name, "[vvar_vclock]"))
+		return &special_vvar_vclock;
+	for (n = p->names; n; n = n->next)
+		if (!strcmp(n->special.name, name))
+			return &n->special;
+	n = um_alloc(sizeof(*n));
+	if (!n)
+		return NULL;
+	n->special.name = um_strdup(name);
+	if (!n->special.name) {
+		um_free(n);
+		return NULL;
+	}
+	n->next = p->names;
+	p->names = n;
+	return &n->special;
+}
+
+static unsigned long flags_from_perms(const char *perms)
+{
+	unsigned long f = VM_MAYREAD | VM_MAYEXEC;
+
+	if (perms[0] == 'r')
+		f |= VM_READ;
+	if (perms[1] == 'w')
+		f |= VM_WRITE;
+	if (perms[2] == 'x')
+		f |= VM_EXEC;
+	if (perms[3] == 's') {
+		/* A shared mapping is writable-capable only if opened so; a
+		 * read-only shared line most likely came from a read-only fd. */
+		f |= VM_MAYSHARE;
+		if (f & VM_WRITE)
+			f |= VM_SHARED | VM_MAYWRITE;
+	} else {
+		f |= VM_MAYWRITE;
+		if (f & VM_WRITE)
+			f |= VM_ACCOUNT;
+	}
+	return f;
+}
+
+int um_proc_add_vma(um_proc *p, unsigned long start, unsigned long end,
+		    const char *perms, unsigned long long offset,
+		    unsigned long dev, unsigned long ino, const char *name)
+{
+	struct mm *mm = &p->mm;
+	const struct vm_special *special = NULL;
+	struct um_file *file = NULL;
+	unsigned long flags, pgoff = start >> PAGE_SHIFT;
+	int err;
+
+	if (!perms || strlen(perms) != 4 || offset_in_page(offset))
+		return -EINVAL;
+	flags = flags_from_perms(perms);
+	if (!name)
+		name = "";
+	if (!strcmp(name, "[vsyscall]")) {
+		mm->has_vsyscall = true;
+		return 0;
+	}
+	if (!strcmp(name, "[stack]")) {
+		flags |= VM_GROWSDOWN | VM_ACCOUNT;
+		mm->start_stack = end - PAGE_SIZE;
+	} else if (!strcmp(name, "[heap]")) {
+		if (!mm->start_brk || start < mm->start_brk)
+			mm->start_brk = start;
+	} else if (name[0] == '[') {
+		special = special_named(p, name);
+		if (!special)
+			return -ENOMEM;
+		flags |= VM_DONTEXPAND;
+		if (!strncmp(name, "[vvar", 5))
+			flags = (flags & ~VM_MAYWRITE & ~VM_MAYEXEC) | VM_IO | VM_PFNMAP |
+				VM_DONTDUMP;
+	} else if (name[0]) {
+		file = file_image(name, dev, ino);
+		if (!file)
+			return -ENOMEM;
+		pgoff = (unsigned long)(offset >> PAGE_SHIFT);
+	}
+	err = add_initial_vma(p, start, end, flags, pgoff, file, special);
+	if (err) {
+		file_put(file);
+		return err;
+	}
+	/* Written private memory has an anon_vma of its own. */
+	if ((flags & (VM_WRITE | VM_MAYSHARE)) == VM_WRITE && !special)
+		err = anon_vma_prepare(mm, find_vma(mm, start));
+	return err;
+}
+
+int um_proc_set_brk(um_proc *p, unsigned long start_brk, unsigned long brk)
+{
+	if (brk < start_brk)
+		return -EINVAL;
+	p->mm.start_brk = start_brk;
+	p->mm.brk = brk;
+	return 0;
+}
+
+/* ---- the door ---------------------------------------------------------------------- */
+
+static long dispatch(struct um_proc *p, long nr, const unsigned long a[6])
+{
+	struct mm *mm = &p->mm;
+
+	switch (nr) {
+	case SYS_mmap:
+		return sys_mmap(mm, &p->fdt, a[0], a[1], a[2], a[3], a[4], a[5]);
+	case SYS_munmap:
+		return sys_munmap(mm, a[0], a[1]);
+	case SYS_mprotect:
+		return sys_mprotect(mm, a[0], a[1], a[2]);
+	case SYS_brk:
+		return sys_brk(mm, a[0]);
+	case SYS_mremap:
+		return sys_mremap(mm, a[0], a[1], a[2], a[3], a[4]);
+	case SYS_madvise:
+		return sys_madvise(mm, a[0], a[1], a[2]);
+	case SYS_mlock:
+		return sys_mlock2(mm, a[0], a[1], 0);
+	case SYS_mlock2:
+		return sys_mlock2(mm, a[0], a[1], a[2]);
+	case SYS_munlock:
+		return sys_munlock(mm, a[0], a[1]);
+	case SYS_mlockall:
+		return sys_mlockall(mm, a[0]);
+	case SYS_munlockall:
+		return sys_munlockall(mm);
+	case SYS_msync:
+		return sys_msync(mm, a[0], a[1], a[2]);
+	case SYS_mincore:
+		return sys_mincore(mm, a[0], a[1], (unsigned char *)a[2]);
+	case SYS_open:
+		return sys_openat(&p->fdt, AT_FDCWD, (const char *)a[0], a[1], a[2]);
+	case SYS_openat:
+		return sys_openat(&p->fdt, (long)a[0], (const char *)a[1], a[2], a[3]);
+	case SYS_close:
+		return sys_close(&p->fdt, a[0]);
+	case SYS_dup:
+		return sys_dup(&p->fdt, a[0]);
+	case SYS_ftruncate:
+		return sys_ftruncate(&p->fdt, a[0], a[1]);
+	default:
+		return -ENOSYS;
+	}
+}
+
+long um_syscall(um_proc *p, long nr, const unsigned long args[6])
+{
+	long ret = dispatch(p, nr, args);
+
+#ifdef UM_DEBUG
+	if (mm_validate(&p->mm)) {
+		fprintf(stderr, "usermm: invariant broken after syscall %ld\n", nr);
+		abort();
+	}
+#endif
+	return ret;
+}
+
+#define CALL(p, nr, ...)                                               \
+	do {                                                           \
+		unsigned long a_[6] = { __VA_ARGS__ };                 \
+		return um_syscall(p, nr, a_);                          \
+	} while (0)
+
+long um_mmap(um_proc *p, unsigned long addr, unsigned long len, unsigned long prot,
+	     unsigned long flags, unsigned long fd, unsigned long off)
+{
+	CALL(p, SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+long um_munmap(um_proc *p, unsigned long addr, unsigned long len)
+{
+	CALL(p, SYS_munmap, addr, len);
+}
+
+long um_mprotect(um_proc *p, unsigned long addr, unsigned long len, unsigned long prot)
+{
+	CALL(p, SYS_mprotect, addr, len, prot);
+}
+
+long um_brk(um_proc *p, unsigned long brk)
+{
+	CALL(p, SYS_brk, brk);
+}
+
+long um_mremap(um_proc *p, unsigned long addr, unsigned long old_len,
+	       unsigned long new_len, unsigned long flags, unsigned long new_addr)
+{
+	CALL(p, SYS_mremap, addr, old_len, new_len, flags, new_addr);
+}
+
+long um_madvise(um_proc *p, unsigned long addr, unsigned long len, unsigned long advice)
+{
+	CALL(p, SYS_madvise, addr, len, advice);
+}
+
+long um_mlock(um_proc *p, unsigned long addr, unsigned long len)
+{
+	CALL(p, SYS_mlock, addr, len);
+}
+
+long um_mlock2(um_proc *p, unsigned long addr, unsigned long len, unsigned long flags)
+{
+	CALL(p, SYS_mlock2, addr, len, flags);
+}
+
+long um_munlock(um_proc *p, unsigned long addr, unsigned long len)
+{
+	CALL(p, SYS_munlock, addr, len);
+}
+
+long um_mlockall(um_proc *p, unsigned long flags)
+{
+	CALL(p, SYS_mlockall, flags);
+}
+
+long um_munlockall(um_proc *p)
+{
+	CALL(p, SYS_munlockall, 0);
+}
+
+long um_msync(um_proc *p, unsigned long addr, unsigned long len, unsigned long flags)
+{
+	CALL(p, SYS_msync, addr, len, flags);
+}
+
+long um_mincore(um_proc *p, unsigned long addr, unsigned long len, unsigned char *vec)
+{
+	CALL(p, SYS_mincore, addr, len, (unsigned long)vec);
+}
+
+long um_openat(um_proc *p, long dirfd, const char *path, unsigned long flags,
+	       unsigned long mode)
+{
+	CALL(p, SYS_openat, (unsigned long)dirfd, (unsigned long)path, flags, mode);
+}
+
+long um_close(um_proc *p, unsigned long fd)
+{
+	CALL(p, SYS_close, fd);
+}
+
+long um_dup(um_proc *p, unsigned long fd)
+{
+	CALL(p, SYS_dup, fd);
+}
+
+long um_ftruncate(um_proc *p, unsigned long fd, unsigned long length)
+{
+	CALL(p, SYS_ftruncate, fd, length);
+}
+
+/* ---- views ------------------------------------------------------------------------ */
+
+size_t um_maps(um_proc *p, char *buf, size_t size)
+{
+	return show_maps(&p->mm, buf, size);
+}
+
+int um_maps_print(um_proc *p, FILE *out)
+{
+	size_t n = um_maps(p, NULL, 0);
+	char *buf = malloc(n + 1);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	um_maps(p, buf, n + 1);
+	ret = fputs(buf, out) < 0 ? -EIO : 0;
+	free(buf);
+	return ret;
+}
+
+void um_proc_stats(um_proc *p, struct um_stats *st)
+{
+	struct mm *mm = &p->mm;
+
+	st->map_count = mm->map_count;
+	st->total_vm = mm->total_vm;
+	st->locked_vm = mm->locked_vm;
+	st->data_vm = mm->data_vm;
+	st->exec_vm = mm->exec_vm;
+	st->stack_vm = mm->stack_vm;
+	st->brk = mm->brk;
+	st->start_brk = mm->start_brk;
+	st->mmap_base = mm->mmap_base;
+	st->vma_bytes = sizeof(struct vma);
+}
+
+int um_validate(um_proc *p)
+{
+	return mm_validate(&p->mm);
+}
+
+/* ---- the POSIX-style façade ------------------------------------------------------- */
+
+static long set_errno(long ret)
+{
+	if (ret < 0 && ret >= -4095) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
+void *um_posix_mmap(um_proc *p, void *addr, size_t len, int prot, int flags,
+		    int fd, long off)
+{
+	long r = um_mmap(p, (unsigned long)addr, len, (unsigned long)prot,
+			 (unsigned long)flags, (unsigned long)fd, (unsigned long)off);
+
+	return set_errno(r) == -1 ? (void *)-1 : (void *)r;
+}
+
+int um_posix_munmap(um_proc *p, void *addr, size_t len)
+{
+	return (int)set_errno(um_munmap(p, (unsigned long)addr, len));
+}
+
+int um_posix_mprotect(um_proc *p, void *addr, size_t len, int prot)
+{
+	return (int)set_errno(um_mprotect(p, (unsigned long)addr, len,
+					  (unsigned long)prot));
+}

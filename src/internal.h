@@ -1,0 +1,84 @@
+/*
+ * internal.h — what the system-call files share: the per-call entry points
+ * (each returns a result or -errno; engine.c calls them with the address
+ * space held) and helpers used across files.
+ */
+#ifndef USERMM_INTERNAL_H
+#define USERMM_INTERNAL_H
+
+#include "mm_types.h"
+#include "vma.h"
+
+struct fd_table;
+
+/* mmap.c */
+long do_mmap_pgoff(struct mm *mm, struct fd_table *fdt, unsigned long addr,
+		   unsigned long len, unsigned long prot, unsigned long flags,
+		   unsigned long fd, unsigned long pgoff);
+long sys_mmap(struct mm *mm, struct fd_table *fdt, unsigned long addr,
+	      unsigned long len, unsigned long prot, unsigned long flags,
+	      unsigned long fd, unsigned long off);
+long sys_munmap(struct mm *mm, unsigned long addr, unsigned long len);
+long sys_brk(struct mm *mm, unsigned long brk);
+int do_munmap(struct mm *mm, unsigned long start, unsigned long len);
+/* Unmap [start, end) (page-aligned, non-empty). */
+int do_align_munmap(struct mm *mm, unsigned long start, unsigned long end,
+		    bool is_brk);
+unsigned long get_unmapped_area(struct mm *mm, struct um_file *file,
+				unsigned long addr, unsigned long len,
+				unsigned long pgoff, unsigned long flags,
+				unsigned long vm_flags);
+bool may_expand_vm(struct mm *mm, unsigned long flags, unsigned long npages);
+bool mlock_future_ok(struct mm *mm, unsigned long flags, unsigned long bytes);
+bool can_do_mlock(struct mm *mm);
+/* Create the VMA for [addr, addr+len) (replacing what is there). */
+long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
+		 unsigned long len, unsigned long vm_flags, unsigned long pgoff);
+/* Prefault [start, start+len) as MAP_POPULATE / mlock do (VMA-level effects). */
+void mm_populate(struct mm *mm, unsigned long start, unsigned long len);
+
+/* mprotect.c */
+long sys_mprotect(struct mm *mm, unsigned long start, unsigned long len,
+		  unsigned long prot);
+/* mremap.c */
+long sys_mremap(struct mm *mm, unsigned long addr, unsigned long old_len,
+		unsigned long new_len, unsigned long flags, unsigned long new_addr);
+/* madvise.c */
+long sys_madvise(struct mm *mm, unsigned long start, unsigned long len,
+		 unsigned long advice);
+/* mlock.c */
+long sys_mlock2(struct mm *mm, unsigned long start, unsigned long len,
+		unsigned long flags);
+long sys_munlock(struct mm *mm, unsigned long start, unsigned long len);
+long sys_mlockall(struct mm *mm, unsigned long flags);
+long sys_munlockall(struct mm *mm);
+/* msync.c and mincore.c */
+long sys_msync(struct mm *mm, unsigned long start, unsigned long len,
+	       unsigned long flags);
+long sys_mincore(struct mm *mm, unsigned long start, unsigned long len,
+		 unsigned char *vec);
+
+/* layout.c */
+void arch_pick_mmap_layout(struct mm *mm);
+unsigned long arch_get_unmapped_area(struct mm *mm, unsigned long addr,
+				     unsigned long len, unsigned long pgoff,
+				     unsigned long flags, unsigned long vm_flags,
+				     bool topdown);
+unsigned long mm_rnd_bits(struct mm *mm, unsigned bits);
+
+/* task_mmu.c */
+size_t show_maps(struct mm *mm, char *buf, size_t size);
+const char *vma_name(const struct mm *mm, const struct vma *v);
+
+/* Helpers */
+static inline unsigned long um_min(unsigned long a, unsigned long b)
+{
+	return a < b ? a : b;
+}
+static inline unsigned long um_max(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-4095)
+
+#endif

@@ -1,0 +1,757 @@
+/*
+ * vma.c — the VMA store and the split/merge primitives (Linux's mm/vma.c).
+ *
+ * Owns: struct mm's VMA tree, list, cache and map_count; vm_unmapped_area();
+ * split_vma(), vma_merge_new_range(), vma_modify_flags(); mm_validate().
+ *
+ * Invariants (mm_validate checks each one):
+ *   1. VMAs do not overlap and are page-aligned, vm_start < vm_end.
+ *   2. An in-order walk of the tree visits exactly the list, in order,
+ *      and map_count is its length.
+ *   3. gap(v) = v->vm_start - (v->prev ? v->prev->vm_end : 0), and
+ *      v->subtree_gap = max(gap(v), left->subtree_gap, right->subtree_gap).
+ *   4. The tree is a valid red-black tree (rb_check).
+ *   5. The cache, when set, points at a linked VMA.
+ *   6. No two adjacent VMAs could have been merged (Linux would have merged
+ *      them when the second was created or changed) — unless one is special.
+ *
+ * Locking: none here; the caller holds the address space (see engine.c).
+ *
+ * Free-area search walks the tree guided by subtree_gap, so finding a hole
+ * is O(log n) — the seeds describe a linear walk of the list, which Linux
+ * replaced with this augmented tree in 3.8 (and with the maple tree in 6.1;
+ * the addresses chosen are the same).
+ */
+#include <stdio.h>
+#include "vma.h"
+#include "alloc.h"
+#include "file.h"
+
+/* ---- references ----------------------------------------------------------- */
+
+void file_get(struct um_file *f)
+{
+	if (f)
+		f->refs++;
+}
+
+void file_put(struct um_file *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	if (f->host_fd >= 0)
+		um_host_close(f->host_fd);
+	um_free(f->path);
+	um_free(f);
+}
+
+void anon_vma_get(struct anon_vma *av)
+{
+	if (av)
+		av->refs++;
+}
+
+void anon_vma_put(struct anon_vma *av)
+{
+	if (av && --av->refs == 0)
+		um_free(av);
+}
+
+struct vma *vma_alloc(void)
+{
+	return um_alloc(sizeof(struct vma));
+}
+
+struct vma *vma_dup(const struct vma *src)
+{
+	struct vma *v = vma_alloc();
+
+	if (!v)
+		return NULL;
+	*v = *src;
+	v->prev = v->next = NULL;
+	file_get(v->vm_file);
+	anon_vma_get(v->anon_vma);
+	return v;
+}
+
+void vma_free(struct vma *vma)
+{
+	if (!vma)
+		return;
+	file_put(vma->vm_file);
+	anon_vma_put(vma->anon_vma);
+	um_free(vma);
+}
+
+unsigned long vm_start_gap(const struct vma *v)
+{
+	unsigned long start = v->vm_start;
+
+	if (v->vm_flags & VM_GROWSDOWN) {
+		start -= um_stack_guard_gap;
+		if (start > v->vm_start)
+			start = 0;
+	}
+	return start;
+}
+
+/* ---- the tree ------------------------------------------------------------- */
+
+#define rb_vma(n) rb_entry(n, struct vma, rb)
+
+static unsigned long gap_start(const struct vma *v)
+{
+	return v->prev ? v->prev->vm_end : 0;
+}
+
+static void vma_augment(struct rb_node *n)
+{
+	struct vma *v = rb_vma(n);
+	unsigned long max = v->vm_start - gap_start(v);
+
+	if (n->left && rb_vma(n->left)->subtree_gap > max)
+		max = rb_vma(n->left)->subtree_gap;
+	if (n->right && rb_vma(n->right)->subtree_gap > max)
+		max = rb_vma(n->right)->subtree_gap;
+	v->subtree_gap = max;
+}
+
+struct vma *find_vma(struct mm *mm, unsigned long addr)
+{
+	struct vma *c = mm->vma_cache, *found = NULL;
+	struct rb_node *n = mm->vma_tree.node;
+
+	if (c && c->vm_start <= addr && addr < c->vm_end)
+		return c;
+	while (n) {
+		struct vma *v = rb_vma(n);
+
+		if (v->vm_end > addr) {
+			found = v;
+			if (v->vm_start <= addr)
+				break;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	if (found)
+		mm->vma_cache = found;
+	return found;
+}
+
+struct vma *find_vma_prev(struct mm *mm, unsigned long addr, struct vma **pprev)
+{
+	struct vma *v = find_vma(mm, addr);
+
+	*pprev = v ? v->prev : mm->vma_last;
+	return v;
+}
+
+struct vma *find_vma_intersection(struct mm *mm, unsigned long start,
+				  unsigned long end)
+{
+	struct vma *v = find_vma(mm, start);
+
+	return (v && v->vm_start < end) ? v : NULL;
+}
+
+struct vma *vma_lookup(struct mm *mm, unsigned long addr)
+{
+	struct vma *v = find_vma(mm, addr);
+
+	return (v && v->vm_start <= addr) ? v : NULL;
+}
+
+void vma_link(struct mm *mm, struct vma *vma)
+{
+	struct rb_node **link = &mm->vma_tree.node, *parent = NULL;
+	struct vma *prev = NULL, *next = NULL;
+
+	while (*link) {
+		struct vma *v = rb_vma(*link);
+
+		parent = *link;
+		if (vma->vm_start < v->vm_start) {
+			next = v;
+			link = &parent->left;
+		} else {
+			prev = v;
+			link = &parent->right;
+		}
+	}
+	vma->prev = prev;
+	vma->next = next;
+	if (prev)
+		prev->next = vma;
+	else
+		mm->vma_first = vma;
+	if (next)
+		next->prev = vma;
+	else
+		mm->vma_last = vma;
+	rb_link_node(&vma->rb, parent, link);
+	rb_insert(&mm->vma_tree, &vma->rb, vma_augment);
+	if (next)
+		rb_propagate(&next->rb, vma_augment);
+	mm->map_count++;
+}
+
+void vma_unlink(struct mm *mm, struct vma *vma)
+{
+	struct vma *prev = vma->prev, *next = vma->next;
+
+	rb_erase(&mm->vma_tree, &vma->rb, vma_augment);
+	if (prev)
+		prev->next = next;
+	else
+		mm->vma_first = next;
+	if (next)
+		next->prev = prev;
+	else
+		mm->vma_last = prev;
+	if (next)
+		rb_propagate(&next->rb, vma_augment);
+	if (mm->vma_cache == vma)
+		mm->vma_cache = NULL;
+	vma->prev = vma->next = NULL;
+	mm->map_count--;
+}
+
+void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
+		   unsigned long end, unsigned long pgoff)
+{
+	(void)mm;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+	rb_propagate(&vma->rb, vma_augment);
+	if (vma->next)
+		rb_propagate(&vma->next->rb, vma_augment);
+}
+
+/* ---- free-area search ------------------------------------------------------
+ * A gap is the free range below a VMA, [gap_start(v), v->vm_start), plus the
+ * tail above the last VMA.  Searches look at gaps clipped to [low, high).
+ */
+
+struct gap {
+	unsigned long start, end;
+};
+
+static bool gap_fits(unsigned long s, unsigned long e, unsigned long low,
+		     unsigned long high, unsigned long len, struct gap *out)
+{
+	if (s < low)
+		s = low;
+	if (e > high)
+		e = high;
+	if (e <= s || e - s < len)
+		return false;
+	out->start = s;
+	out->end = e;
+	return true;
+}
+
+/* The highest gap in the subtree that fits; high - low >= len holds. */
+static bool gap_search_rev(struct rb_node *n, unsigned long low,
+			   unsigned long high, unsigned long len, struct gap *out)
+{
+	struct vma *v;
+
+	if (!n || rb_vma(n)->subtree_gap < len)
+		return false;
+	v = rb_vma(n);
+	/* Gaps to the right start at or above v->vm_end. */
+	if (v->vm_end <= high - len && gap_search_rev(n->right, low, high, len, out))
+		return true;
+	if (gap_fits(gap_start(v), v->vm_start, low, high, len, out))
+		return true;
+	/* Gaps to the left end at or below gap_start(v). */
+	if (gap_start(v) >= low + len)
+		return gap_search_rev(n->left, low, high, len, out);
+	return false;
+}
+
+/* The lowest gap in the subtree that fits. */
+static bool gap_search(struct rb_node *n, unsigned long low, unsigned long high,
+		       unsigned long len, struct gap *out)
+{
+	struct vma *v;
+
+	if (!n || rb_vma(n)->subtree_gap < len)
+		return false;
+	v = rb_vma(n);
+	if (gap_start(v) >= low + len && gap_search(n->left, low, high, len, out))
+		return true;
+	if (gap_fits(gap_start(v), v->vm_start, low, high, len, out))
+		return true;
+	if (v->vm_end <= high - len)
+		return gap_search(n->right, low, high, len, out);
+	return false;
+}
+
+static bool tail_gap_fits(struct mm *mm, unsigned long low, unsigned long high,
+			  unsigned long len, struct gap *out)
+{
+	unsigned long s = mm->vma_last ? mm->vma_last->vm_end : 0;
+
+	return gap_fits(s, ~0UL, low, high, len, out);
+}
+
+static bool find_gap(struct mm *mm, bool topdown, unsigned long low,
+		     unsigned long high, unsigned long len, struct gap *out)
+{
+	if (high < low || high - low < len)
+		return false;
+	if (topdown)
+		return tail_gap_fits(mm, low, high, len, out) ||
+		       gap_search_rev(mm->vma_tree.node, low, high, len, out);
+	return gap_search(mm->vma_tree.node, low, high, len, out) ||
+	       tail_gap_fits(mm, low, high, len, out);
+}
+
+/* The VMA just above a free gap starting at @addr, or NULL. */
+static struct vma *vma_above_gap(struct mm *mm, unsigned long addr)
+{
+	return find_vma(mm, addr);
+}
+
+static unsigned long unmapped_area_topdown(struct mm *mm,
+					   const struct unmapped_area_info *info)
+{
+	unsigned long length = info->length + info->align_mask + info->start_gap;
+	unsigned long low = info->low_limit, high = info->high_limit;
+	unsigned long addr;
+	struct gap g;
+	struct vma *next, *prev;
+
+	if (length < info->length)
+		return (unsigned long)-ENOMEM;
+	for (;;) {
+		if (!find_gap(mm, true, low, high, length, &g))
+			return (unsigned long)-ENOMEM;
+		addr = g.end - info->length;
+		addr -= (addr - info->align_offset) & info->align_mask;
+		next = vma_above_gap(mm, g.end - 1);
+		if (next && (next->vm_flags & VM_STARTGAP_FLAGS)) {
+			/* Keep the stack guard gap free: search below it. */
+			if (vm_start_gap(next) <= g.end - 1) {
+				high = vm_start_gap(next);
+				continue;
+			}
+		} else {
+			prev = next ? next->prev : mm->vma_last;
+			if (prev && prev->vm_end > addr) {
+				high = prev->vm_start;
+				continue;
+			}
+		}
+		return addr;
+	}
+}
+
+static unsigned long unmapped_area(struct mm *mm,
+				   const struct unmapped_area_info *info)
+{
+	unsigned long length = info->length + info->align_mask + info->start_gap;
+	unsigned long low = info->low_limit, high = info->high_limit;
+	unsigned long addr;
+	struct gap g;
+	struct vma *next, *prev;
+
+	if (length < info->length)
+		return (unsigned long)-ENOMEM;
+	for (;;) {
+		if (!find_gap(mm, false, low, high, length, &g))
+			return (unsigned long)-ENOMEM;
+		addr = g.start + info->start_gap;
+		addr += (info->align_offset - addr) & info->align_mask;
+		next = vma_above_gap(mm, g.start);
+		if (next && (next->vm_flags & VM_STARTGAP_FLAGS)) {
+			if (vm_start_gap(next) < addr + length - 1) {
+				low = next->vm_end;
+				continue;
+			}
+		} else {
+			prev = next ? next->prev : mm->vma_last;
+			if (prev && prev->vm_end > addr) {
+				low = prev->vm_end;
+				continue;
+			}
+		}
+		return addr;
+	}
+}
+
+unsigned long vm_unmapped_area(struct mm *mm, const struct unmapped_area_info *info)
+{
+	return info->topdown ? unmapped_area_topdown(mm, info)
+			     : unmapped_area(mm, info);
+}
+
+/* ---- split ------------------------------------------------------------------
+ *
+ *   new_below = 1:  [ new  |  vma      ]      new_below = 0:  [ vma | new ]
+ *                         addr                                     addr
+ */
+int __split_vma(struct mm *mm, struct vma *vma, unsigned long addr, int new_below)
+{
+	struct vma *new = vma_dup(vma);
+	unsigned long delta = (addr - vma->vm_start) >> PAGE_SHIFT;
+
+	if (!new)
+		return -ENOMEM;
+	if (new_below) {
+		new->vm_end = addr;
+		vma_set_range(mm, vma, addr, vma->vm_end, vma->vm_pgoff + delta);
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += delta;
+		vma_set_range(mm, vma, vma->vm_start, addr, vma->vm_pgoff);
+	}
+	vma_link(mm, new);
+	return 0;
+}
+
+int split_vma(struct mm *mm, struct vma *vma, unsigned long addr, int new_below)
+{
+	if (mm->map_count >= mm->sysctl->max_map_count)
+		return -ENOMEM;
+	return __split_vma(mm, vma, addr, new_below);
+}
+
+/* ---- merge ----------------------------------------------------------------- */
+
+/* Flags, file (the same open file), userfaultfd and name must match. */
+static bool is_mergeable_vma(const struct vma *v, const struct vma_merge *vmg)
+{
+	if ((v->vm_flags ^ vmg->flags) & ~VM_SOFTDIRTY)
+		return false;
+	if (v->vm_file != vmg->file)
+		return false;
+	if (v->special)
+		return false;
+	return true;
+}
+
+/* anon_vmas are compatible when equal, or when one side has none (and the
+ * other was not inherited through fork, which usermm does not do yet). */
+static bool anon_vmas_compatible(const struct anon_vma *a, const struct anon_vma *b)
+{
+	return !a || !b || a == b;
+}
+
+static bool can_merge_before_next(const struct vma_merge *vmg)
+{
+	const struct vma *next = vmg->next;
+	unsigned long pglen = (vmg->end - vmg->start) >> PAGE_SHIFT;
+
+	return is_mergeable_vma(next, vmg) &&
+	       anon_vmas_compatible(vmg->anon_vma, next->anon_vma) &&
+	       next->vm_pgoff == vmg->pgoff + pglen;
+}
+
+static bool can_merge_after_prev(const struct vma_merge *vmg)
+{
+	const struct vma *prev = vmg->prev;
+
+	return is_mergeable_vma(prev, vmg) &&
+	       anon_vmas_compatible(vmg->anon_vma, prev->anon_vma) &&
+	       prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
+}
+
+static bool can_merge_left(const struct vma_merge *vmg)
+{
+	return vmg->prev && vmg->prev->vm_end == vmg->start &&
+	       can_merge_after_prev(vmg);
+}
+
+static bool can_merge_right(const struct vma_merge *vmg, bool left)
+{
+	if (!vmg->next || vmg->end != vmg->next->vm_start ||
+	    !can_merge_before_next(vmg))
+		return false;
+	/* Merging all three also needs prev and next to agree. */
+	return !left || anon_vmas_compatible(vmg->prev->anon_vma,
+					     vmg->next->anon_vma);
+}
+
+/* @dst absorbs @src's range: it must carry src's anonymous memory. */
+static void take_anon_vma(struct vma *dst, struct anon_vma *src)
+{
+	if (!dst->anon_vma && src) {
+		dst->anon_vma = src;
+		anon_vma_get(src);
+	}
+}
+
+static void vma_remove(struct mm *mm, struct vma *v)
+{
+	vma_unlink(mm, v);
+	vma_free(v);
+}
+
+struct vma *vma_merge_new_range(struct vma_merge *vmg)
+{
+	struct mm *mm = vmg->mm;
+	struct vma *prev = vmg->prev, *next = vmg->next;
+	unsigned long pglen = (vmg->end - vmg->start) >> PAGE_SHIFT;
+	bool left, right;
+
+	if ((vmg->flags & VM_SPECIAL) || (!prev && !next))
+		return NULL;
+	left = can_merge_left(vmg);
+	right = can_merge_right(vmg, left);
+	if (left && right) {
+		/*   prev  [new]  next   =>   prev--------------   */
+		unsigned long end = next->vm_end;
+
+		take_anon_vma(prev, next->anon_vma);
+		take_anon_vma(prev, vmg->anon_vma);
+		vma_remove(mm, next);
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		return prev;
+	}
+	if (left) {
+		take_anon_vma(prev, vmg->anon_vma);
+		vma_set_range(mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);
+		return prev;
+	}
+	if (right) {
+		take_anon_vma(next, vmg->anon_vma);
+		vma_set_range(mm, next, vmg->start, next->vm_end,
+			      next->vm_pgoff - pglen);
+		return next;
+	}
+	return NULL;
+}
+
+/*
+ * Attributes of [start, end) inside @vma change: fold the range into a
+ * neighbour when it now matches one.  Only a range touching an end of @vma
+ * can merge:
+ *
+ *   merge both:   prev [vma] next   =>  prev absorbs vma and next
+ *   merge left:   prev [va]ma       =>  prev grows, vma shrinks (or goes)
+ *   merge right:  vm[a] next        =>  next grows down, vma shrinks (or goes)
+ */
+static struct vma *vma_merge_existing_range(struct vma_merge *vmg)
+{
+	struct mm *mm = vmg->mm;
+	struct vma *vma = vmg->vma, *prev = vma->prev, *next = vma->next;
+	bool left_side = vmg->start == vma->vm_start;
+	bool right_side = vmg->end == vma->vm_end;
+	unsigned long pglen = (vmg->end - vmg->start) >> PAGE_SHIFT;
+	bool left = false, right = false;
+
+	if ((vmg->flags & VM_SPECIAL) || vma->special || (!left_side && !right_side))
+		return NULL;
+	vmg->prev = prev;
+	vmg->next = next;
+	if (left_side)
+		left = can_merge_left(vmg);
+	if (right_side)
+		right = can_merge_right(vmg, left);
+	if (left && right) {
+		unsigned long end = next->vm_end;
+
+		take_anon_vma(prev, next->anon_vma ? next->anon_vma : vma->anon_vma);
+		vma_remove(mm, vma);
+		vma_remove(mm, next);
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		return prev;
+	}
+	if (left) {
+		take_anon_vma(prev, vma->anon_vma);
+		if (right_side)
+			vma_remove(mm, vma);
+		else
+			vma_set_range(mm, vma, vmg->end, vma->vm_end,
+				      vma->vm_pgoff + pglen);
+		vma_set_range(mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);
+		return prev;
+	}
+	if (right) {
+		unsigned long start = vmg->start;
+
+		take_anon_vma(next, vma->anon_vma);
+		if (left_side)
+			vma_remove(mm, vma);
+		else
+			vma_set_range(mm, vma, vma->vm_start, start, vma->vm_pgoff);
+		vma_set_range(mm, next, start, next->vm_end, next->vm_pgoff - pglen);
+		return next;
+	}
+	return NULL;
+}
+
+int vma_modify_flags(struct mm *mm, struct vma *vma, unsigned long start,
+		     unsigned long end, unsigned long new_flags, struct vma **out)
+{
+	struct vma_merge vmg = {
+		.mm = mm, .vma = vma, .start = start, .end = end,
+		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+		.flags = new_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
+	};
+	struct vma *merged = vma_merge_existing_range(&vmg);
+	int err;
+
+	if (merged) {
+		*out = merged;
+		return 0;
+	}
+	if (vma->vm_start < start) {
+		err = split_vma(mm, vma, start, 1);
+		if (err)
+			return err;
+	}
+	if (vma->vm_end > end) {
+		err = split_vma(mm, vma, end, 0);
+		if (err)
+			return err;
+	}
+	*out = vma;
+	return 0;
+}
+
+/* ---- anon_vma (Linux's mm/rmap.c) ---------------------------------------- */
+
+/* Could @a and @b (a just below b) share anonymous memory identity?  The
+ * flags may differ only in what mprotect changes. */
+static bool anon_vma_shareable(const struct vma *a, const struct vma *b)
+{
+	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       b->vm_pgoff == a->vm_pgoff + vma_pages(a);
+}
+
+int anon_vma_prepare(struct mm *mm, struct vma *vma)
+{
+	struct anon_vma *av = NULL;
+
+	if (vma->anon_vma)
+		return 0;
+	/* Reuse a neighbour's, next first, so a later mprotect can re-merge. */
+	if (vma->next && vma->next->anon_vma && anon_vma_shareable(vma, vma->next))
+		av = vma->next->anon_vma;
+	else if (vma->prev && vma->prev->anon_vma &&
+		 anon_vma_shareable(vma->prev, vma))
+		av = vma->prev->anon_vma;
+	if (!av) {
+		av = um_alloc(sizeof(*av));
+		if (!av)
+			return -ENOMEM;
+		av->id = ++mm->next_anon_vma_id;
+	}
+	av->refs++;
+	vma->anon_vma = av;
+	return 0;
+}
+
+/* ---- accounting (mm/internal.h) ------------------------------------------ */
+
+bool is_exec_mapping(unsigned long flags)
+{
+	return (flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC;
+}
+
+bool is_stack_mapping(unsigned long flags)
+{
+	return (flags & VM_STACK) == VM_STACK;
+}
+
+bool is_data_mapping(unsigned long flags)
+{
+	return (flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
+}
+
+void vm_stat_account(struct mm *mm, unsigned long flags, long npages)
+{
+	mm->total_vm += npages;
+	if (is_exec_mapping(flags))
+		mm->exec_vm += npages;
+	else if (is_stack_mapping(flags))
+		mm->stack_vm += npages;
+	else if (is_data_mapping(flags))
+		mm->data_vm += npages;
+}
+
+/* ---- the validator --------------------------------------------------------- */
+
+#define BAD(...) do { fprintf(stderr, "mm_validate: " __VA_ARGS__); \
+		      fputc('\n', stderr); return -EUCLEAN; } while (0)
+
+static int validate_vma(const struct vma *v, const struct vma *prev)
+{
+	unsigned long max;
+
+	if (v->vm_start >= v->vm_end || offset_in_page(v->vm_start | v->vm_end))
+		BAD("bad range %lx-%lx", v->vm_start, v->vm_end);
+	if (v->prev != prev)
+		BAD("list prev of %lx is wrong", v->vm_start);
+	if (prev && prev->vm_end > v->vm_start)
+		BAD("%lx-%lx overlaps %lx-%lx", prev->vm_start, prev->vm_end,
+		    v->vm_start, v->vm_end);
+	max = v->vm_start - gap_start(v);
+	if (v->rb.left && rb_vma(v->rb.left)->subtree_gap > max)
+		max = rb_vma(v->rb.left)->subtree_gap;
+	if (v->rb.right && rb_vma(v->rb.right)->subtree_gap > max)
+		max = rb_vma(v->rb.right)->subtree_gap;
+	if (v->subtree_gap != max)
+		BAD("subtree_gap of %lx is %lx, should be %lx", v->vm_start,
+		    v->subtree_gap, max);
+	if (v->vm_file && v->vm_file->refs <= 0)
+		BAD("file of %lx has no references", v->vm_start);
+	if (v->anon_vma && v->anon_vma->refs <= 0)
+		BAD("anon_vma of %lx has no references", v->vm_start);
+	return 0;
+}
+
+/* Two neighbours Linux would have merged? */
+static bool should_have_merged(const struct vma *a, const struct vma *b)
+{
+	if (a->vm_end != b->vm_start || a->special || b->special ||
+	    (a->vm_flags & VM_SPECIAL))
+		return false;
+	return !((a->vm_flags ^ b->vm_flags) & ~VM_SOFTDIRTY) &&
+	       a->vm_file == b->vm_file && a->anon_vma == b->anon_vma &&
+	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
+}
+
+int mm_validate(struct mm *mm)
+{
+	struct rb_node *n = rb_first(&mm->vma_tree);
+	const struct vma *v, *prev = NULL;
+	unsigned long count = 0, total = 0;
+
+	if (rb_check(&mm->vma_tree) < 0)
+		BAD("red-black rules broken");
+	for (v = mm->vma_first; v; prev = v, v = v->next, count++) {
+		if (!n || rb_vma(n) != v)
+			BAD("tree order differs from list at %lx", v->vm_start);
+		if (validate_vma(v, prev))
+			return -EUCLEAN;
+		if (prev && !mm->allow_unmerged && should_have_merged(prev, v))
+			BAD("%lx-%lx and %lx-%lx should have merged", prev->vm_start,
+			    prev->vm_end, v->vm_start, v->vm_end);
+		total += vma_pages(v);
+		n = rb_next(n);
+	}
+	if (n)
+		BAD("tree has more VMAs than the list");
+	if (mm->vma_last != prev)
+		BAD("vma_last is wrong");
+	if (count != mm->map_count)
+		BAD("map_count %lu, but %lu VMAs", mm->map_count, count);
+	if (total != mm->total_vm)
+		BAD("total_vm %lu, but VMAs hold %lu pages", mm->total_vm, total);
+	if (mm->vma_cache) {
+		for (v = mm->vma_first; v && v != mm->vma_cache; v = v->next)
+			;
+		if (!v)
+			BAD("vma_cache points at an unlinked VMA");
+	}
+	return 0;
+}
