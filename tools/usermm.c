@@ -1,0 +1,427 @@
+/*
+ * usermm — the command-line tool.
+ *
+ *   usermm run SCRIPT        run a scenario, print each call and its result
+ *   usermm replay [...] LOG  replay an strace log and check every result
+ *
+ * Exit status: 0 all results matched; 1 a result or the maps differed;
+ * 2 bad usage or malformed input (reported with file and line).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include "usermm.h"
+#include "trace.h"
+#include "runner.h"
+
+static const char usage_main[] =
+"usage: usermm COMMAND [OPTIONS] FILE\n"
+"\n"
+"usermm models Linux's memory-mapping system call by call: the same\n"
+"addresses, errno values, VMA merges and splits, and /proc/PID/maps text\n"
+"as the live kernel.\n"
+"\n"
+"Commands:\n"
+"  run SCRIPT       run a scenario written in the trace language and print\n"
+"                   each call with its result; lines that give a result are\n"
+"                   checked (exit 1 on a difference)\n"
+"  replay [--initial-maps FILE] [--brk ADDR] [--final-maps FILE] TRACE\n"
+"                   replay the calls of an `strace -f` log from a starting\n"
+"                   layout and check every result and the final maps\n"
+"  help [COMMAND]   this text, or a command's own\n"
+"\n"
+"Run `usermm COMMAND --help` for a command's options.\n";
+
+static const char usage_run[] =
+"usage: usermm run [--quiet] SCRIPT\n"
+"\n"
+"Runs SCRIPT (use - for standard input) in a fresh process laid out like a\n"
+"static program under `setarch -R`: [stack], [vvar], [vvar_vclock], [vdso],\n"
+"[vsyscall], fds 0-2, an empty break at 0x555555559000.\n"
+"\n"
+"The trace language, one statement per line, as strace prints calls:\n"
+"  mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = $a\n"
+"  mprotect($a+0x1000, 4096, PROT_READ) = 0\n"
+"  munmap($a, 4096) = -1 EINVAL (Invalid argument)\n"
+"  maps()            print /proc/PID/maps; maps lines that follow are checked\n"
+"  # comment\n"
+"A result after '=' is checked; '= $name' binds it; no '=' just runs the call.\n"
+"Calls: mmap munmap mprotect brk mremap madvise mlock mlock2 munlock mlockall\n"
+"munlockall msync mincore open openat close dup ftruncate.\n"
+"\n"
+"  --quiet   do not echo calls, only report differences\n"
+"Exit: 0 every checked result matched, 1 a result differed, 2 bad input.\n";
+
+static const char usage_replay[] =
+"usage: usermm replay [--initial-maps FILE] [--brk ADDR] [--final-maps FILE]\n"
+"                     [--verbose] TRACE\n"
+"\n"
+"Replays TRACE, the output of `strace -f -o TRACE` (only the memory, file\n"
+"and descriptor calls are run; other lines are understood and skipped).\n"
+"  --initial-maps FILE  start from this /proc/PID/maps text: every line\n"
+"                       becomes a VMA with its perms, offset, file or name\n"
+"  --brk ADDR           the program break at the start (hex)\n"
+"  --final-maps FILE    after the last call, the maps must equal this text\n"
+"                       (the inode of /dev/zero (deleted) is not compared)\n"
+"  --verbose            echo every call as it is replayed\n"
+"fds 0, 1 and 2 are open at the start.  On the first divergence, prints the\n"
+"trace line, the call, the expected and actual results and the VMAs around\n"
+"the address, and exits 1.  Malformed input exits 2.\n";
+
+struct source {
+	const char *name;
+	FILE *f;
+	char *line;
+	size_t cap;
+	int lineno;
+};
+
+static int source_open(struct source *s, const char *name)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->f = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	if (!s->f) {
+		fprintf(stderr, "usermm: cannot open %s\n", name);
+		return 2;
+	}
+	return 0;
+}
+
+static void source_close(struct source *s)
+{
+	if (s->f && s->f != stdin)
+		fclose(s->f);
+	free(s->line);
+}
+
+/* Next parsed line: 1 got one, 0 end of file, 2 malformed (reported). */
+static int source_next(struct source *s, struct tr_line *l)
+{
+	char err[256];
+	ssize_t n = getline(&s->line, &s->cap, s->f);
+
+	if (n < 0)
+		return 0;
+	s->lineno++;
+	if (tr_parse_line(s->line, (size_t)n, s->lineno, l, err, sizeof(err))) {
+		fprintf(stderr, "%s:%d: %s\n", s->name, s->lineno, err);
+		return 2;
+	}
+	return 1;
+}
+
+/* ---- run ---------------------------------------------------------------------- */
+
+static int cmd_run(int argc, char **argv)
+{
+	struct runner r = { 0 };
+	struct source s;
+	struct tr_line l;
+	const char *file = NULL;
+	int quiet = 0, st = 0, got;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_run, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--quiet")) {
+			quiet = 1;
+		} else if (!file) {
+			file = argv[i];
+		} else {
+			fputs(usage_run, stderr);
+			return 2;
+		}
+	}
+	if (!file) {
+		fputs(usage_run, stderr);
+		return 2;
+	}
+	if (source_open(&s, file))
+		return 2;
+	r.engine = um_engine_new(NULL);
+	r.proc = r.engine ? um_proc_new(r.engine, NULL) : NULL;
+	if (!r.proc) {
+		fprintf(stderr, "usermm: out of memory\n");
+		return 2;
+	}
+	r.file = file;
+	r.out = quiet ? NULL : stdout;
+	while ((got = source_next(&s, &l)) == 1) {
+		if (l.kind == TR_NOTHING && r.out && l.raw[0] == '#' && !r.maps_line)
+			fprintf(r.out, "%s\n", l.raw);
+		int ret = runner_line(&r, &l);
+
+		tr_line_free(&l);
+		if (ret == 2) {
+			st = 2;
+			break;
+		}
+	}
+	if (got == 2)
+		st = 2;
+	if (!st && runner_flush_maps(&r) == 2)
+		st = 2;
+	if (!st && r.mismatches)
+		st = 1;
+	runner_free(&r);
+	um_proc_free(r.proc);
+	um_engine_free(r.engine);
+	source_close(&s);
+	return st;
+}
+
+/* ---- replay -------------------------------------------------------------------- */
+
+static char *read_file(const char *name)
+{
+	FILE *f = fopen(name, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	char chunk[4096];
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (len + n + 1 > cap) {
+			char *nb = realloc(buf, cap = (len + n + 1) * 2);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (!buf)
+		buf = calloc(1, 1);
+	else
+		buf[len] = '\0';
+	return buf;
+}
+
+/* One maps line into a VMA of @p; 2 on malformed input (reported). */
+static int add_maps_line(um_proc *p, const char *file, int lineno, const char *line)
+{
+	unsigned long start, end, ino;
+	unsigned long long off;
+	unsigned maj, min;
+	char perms[8];
+	int name_at = 0, err;
+
+	if (sscanf(line, "%lx-%lx %7s %llx %x:%x %lu %n", &start, &end, perms, &off,
+		   &maj, &min, &ino, &name_at) < 7) {
+		fprintf(stderr, "%s:%d: not a maps line: %s\n", file, lineno, line);
+		return 2;
+	}
+	err = um_proc_add_vma(p, start, end, perms, off, makedev(maj, min), ino,
+			      name_at ? line + name_at : "");
+	if (err) {
+		fprintf(stderr, "%s:%d: cannot map this line (%s): %s\n", file, lineno,
+			tr_errno_name(-err) ? tr_errno_name(-err) : "?", line);
+		return 2;
+	}
+	return 0;
+}
+
+static int load_initial_maps(um_proc *p, const char *file)
+{
+	char *text = read_file(file), *line, *save = NULL;
+	int lineno = 0, st = 0;
+
+	if (!text) {
+		fprintf(stderr, "usermm: cannot read %s\n", file);
+		return 2;
+	}
+	for (line = strtok_r(text, "\n", &save); line && !st;
+	     line = strtok_r(NULL, "\n", &save))
+		st = add_maps_line(p, file, ++lineno, line);
+	free(text);
+	return st;
+}
+
+static unsigned long call_addr(const struct tr_line *l)
+{
+	return l->nargs > 0 ? l->args[0].value : 0;
+}
+
+/* Replay the trace; 0, 1 (divergence, reported) or 2. */
+static int replay_lines(struct runner *r, struct source *s)
+{
+	struct tr_line l, pending = { 0 }, joined;
+	long main_pid = -1;
+	bool have_pending = false;
+	char err[256];
+	int got, ret = 0;
+
+	while (!ret && (got = source_next(s, &l)) == 1) {
+		if (l.pid >= 0 && (l.kind == TR_CALL || l.kind == TR_UNFINISHED ||
+				   l.kind == TR_RESUMED)) {
+			if (main_pid < 0)
+				main_pid = l.pid;
+			else if (l.pid != main_pid) {
+				fprintf(stderr, "%s:%d: a second process (pid %ld): fork is not supported yet\n",
+					s->name, l.lineno, l.pid);
+				ret = 2;
+			}
+		}
+		if (!ret && l.kind == TR_UNFINISHED) {
+			if (have_pending)
+				tr_line_free(&pending);
+			pending = l;
+			have_pending = true;
+			continue;
+		}
+		if (!ret && l.kind == TR_RESUMED) {
+			if (!have_pending || tr_join(&pending, &l, &joined, err, sizeof(err))) {
+				fprintf(stderr, "%s:%d: %s\n", s->name, l.lineno,
+					have_pending ? err : "resumed call without its start");
+				ret = 2;
+			} else {
+				tr_line_free(&l);
+				l = joined;
+			}
+			if (have_pending)
+				tr_line_free(&pending);
+			have_pending = false;
+		}
+		if (!ret) {
+			ret = runner_line(r, &l);
+			if (ret == 1) {
+				fprintf(stderr, "  VMAs around %#lx:\n", call_addr(&l));
+				print_maps_around(stderr, r->proc, call_addr(&l));
+			}
+		}
+		tr_line_free(&l);
+	}
+	if (have_pending)
+		tr_line_free(&pending);
+	return ret ? ret : (got == 2 ? 2 : 0);
+}
+
+static int check_final_maps(struct runner *r, const char *file)
+{
+	char *want = read_file(file), *got;
+	size_t n;
+	int diff;
+
+	if (!want) {
+		fprintf(stderr, "usermm: cannot read %s\n", file);
+		return 2;
+	}
+	n = um_maps(r->proc, NULL, 0);
+	got = malloc(n + 1);
+	if (!got) {
+		free(want);
+		return 2;
+	}
+	um_maps(r->proc, got, n + 1);
+	diff = maps_compare(got, want, true);
+	if (diff)
+		fprintf(stderr, "%s: final maps differ at line %d\n--- expected\n%s--- got\n%s",
+			file, diff, want, got);
+	free(want);
+	free(got);
+	return diff ? 1 : 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	const char *initial = NULL, *final = NULL, *trace = NULL, *brk = NULL;
+	struct um_proc_config cfg = { .empty = 1, .cap_ipc_lock = -1,
+				      .cap_sys_rawio = -1, .cap_sys_resource = -1 };
+	struct runner r = { 0 };
+	struct um_stats st;
+	struct source s;
+	int verbose = 0, ret;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_replay, stdout);
+			return 0;
+		} else if (!strcmp(a, "--initial-maps") && i + 1 < argc) {
+			initial = argv[++i];
+		} else if (!strcmp(a, "--final-maps") && i + 1 < argc) {
+			final = argv[++i];
+		} else if (!strcmp(a, "--brk") && i + 1 < argc) {
+			brk = argv[++i];
+		} else if (!strcmp(a, "--verbose")) {
+			verbose = 1;
+		} else if (a[0] != '-' && !trace) {
+			trace = a;
+		} else {
+			fputs(usage_replay, stderr);
+			return 2;
+		}
+	}
+	if (!trace) {
+		fputs(usage_replay, stderr);
+		return 2;
+	}
+	if (source_open(&s, trace))
+		return 2;
+	r.engine = um_engine_new(NULL);
+	cfg.empty = initial != NULL;
+	r.proc = r.engine ? um_proc_new(r.engine, &cfg) : NULL;
+	if (!r.proc) {
+		fprintf(stderr, "usermm: out of memory\n");
+		source_close(&s);
+		return 2;
+	}
+	r.file = trace;
+	r.out = verbose ? stdout : NULL;
+	r.ignore_shmem_ino = true;
+	ret = initial ? load_initial_maps(r.proc, initial) : 0;
+	if (!ret && brk) {
+		char *end;
+		unsigned long b = strtoul(brk, &end, 16);
+
+		um_proc_stats(r.proc, &st);
+		if (*end || um_proc_set_brk(r.proc, st.start_brk ? st.start_brk : b, b)) {
+			fprintf(stderr, "usermm: bad --brk value %s\n", brk);
+			ret = 2;
+		}
+	}
+	if (!ret)
+		ret = replay_lines(&r, &s);
+	if (!ret && runner_flush_maps(&r))
+		ret = 1;
+	if (!ret && final)
+		ret = check_final_maps(&r, final);
+	runner_free(&r);
+	um_proc_free(r.proc);
+	um_engine_free(r.engine);
+	source_close(&s);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc > 2 && !strcmp(argv[2], "run"))
+			fputs(usage_run, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "replay"))
+			fputs(usage_replay, stdout);
+		else
+			fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	fprintf(stderr, "usermm: unknown command '%s'\n\n%s", argv[1], usage_main);
+	return 2;
+}
