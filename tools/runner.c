@@ -16,30 +16,31 @@
 struct call_desc {
 	const char *name;
 	long nr;
-	int nargs;
+	int nargs;     /* registers used */
+	int min_args;  /* strace omits a trailing mode argument */
 	int str_arg;   /* index of a path argument, or -1 */
 	int vec_arg;   /* index of mincore's vector, or -1 */
 };
 
 static const struct call_desc calls[] = {
-	{ "mmap", SYS_mmap, 6, -1, -1 },
-	{ "munmap", SYS_munmap, 2, -1, -1 },
-	{ "mprotect", SYS_mprotect, 3, -1, -1 },
-	{ "brk", SYS_brk, 1, -1, -1 },
-	{ "mremap", SYS_mremap, 5, -1, -1 },
-	{ "madvise", SYS_madvise, 3, -1, -1 },
-	{ "mlock", SYS_mlock, 2, -1, -1 },
-	{ "mlock2", SYS_mlock2, 3, -1, -1 },
-	{ "munlock", SYS_munlock, 2, -1, -1 },
-	{ "mlockall", SYS_mlockall, 1, -1, -1 },
-	{ "munlockall", SYS_munlockall, 0, -1, -1 },
-	{ "msync", SYS_msync, 3, -1, -1 },
-	{ "mincore", SYS_mincore, 3, -1, 2 },
-	{ "open", SYS_open, 3, 0, -1 },
-	{ "openat", SYS_openat, 4, 1, -1 },
-	{ "close", SYS_close, 1, -1, -1 },
-	{ "dup", SYS_dup, 1, -1, -1 },
-	{ "ftruncate", SYS_ftruncate, 2, -1, -1 },
+	{ "mmap", SYS_mmap, 6, 6, -1, -1 },
+	{ "munmap", SYS_munmap, 2, 2, -1, -1 },
+	{ "mprotect", SYS_mprotect, 3, 3, -1, -1 },
+	{ "brk", SYS_brk, 1, 1, -1, -1 },
+	{ "mremap", SYS_mremap, 5, 5, -1, -1 },
+	{ "madvise", SYS_madvise, 3, 3, -1, -1 },
+	{ "mlock", SYS_mlock, 2, 2, -1, -1 },
+	{ "mlock2", SYS_mlock2, 3, 3, -1, -1 },
+	{ "munlock", SYS_munlock, 2, 2, -1, -1 },
+	{ "mlockall", SYS_mlockall, 1, 1, -1, -1 },
+	{ "munlockall", SYS_munlockall, 0, 0, -1, -1 },
+	{ "msync", SYS_msync, 3, 3, -1, -1 },
+	{ "mincore", SYS_mincore, 3, 3, -1, 2 },
+	{ "open", SYS_open, 3, 2, 0, -1 },
+	{ "openat", SYS_openat, 4, 3, 1, -1 },
+	{ "close", SYS_close, 1, 1, -1, -1 },
+	{ "dup", SYS_dup, 1, 1, -1, -1 },
+	{ "ftruncate", SYS_ftruncate, 2, 2, -1, -1 },
 };
 
 static const struct call_desc *find_call(const char *name)
@@ -175,12 +176,12 @@ static int run_call(struct runner *r, const struct tr_line *l)
 		fprintf(stderr, "%s:%d: unknown call '%s'\n", r->file, l->lineno, l->name);
 		return 2;
 	}
-	if (l->nargs != c->nargs) {
+	if (l->nargs < c->min_args || l->nargs > c->nargs) {
 		fprintf(stderr, "%s:%d: %s takes %d arguments, not %d\n", r->file,
 			l->lineno, l->name, c->nargs, l->nargs);
 		return 2;
 	}
-	for (int i = 0; i < c->nargs; i++)
+	for (int i = 0; i < l->nargs; i++)
 		if ((err = arg_value(r, l, c, i, &args[i], vec)))
 			return err;
 	if (c->vec_arg >= 0 && l->args[c->vec_arg].kind == TR_ARG_NULL)
@@ -189,7 +190,7 @@ static int run_call(struct runner *r, const struct tr_line *l)
 		args[c->vec_arg] = 0;   /* too long for our buffer: report EFAULT */
 	ret = um_syscall(r->proc, c->nr, args);
 	pc.name = l->name;
-	pc.nargs = c->nargs;
+	pc.nargs = l->nargs;
 	memcpy(pc.args, args, sizeof(args));
 	if (c->str_arg >= 0 && l->args[c->str_arg].kind == TR_ARG_STR) {
 		pc.str = l->args[c->str_arg].str;
@@ -332,9 +333,7 @@ int runner_line(struct runner *r, const struct tr_line *l)
 		}
 		return gather_maps(r, l);
 	}
-	if (l->kind == TR_NOTHING)
-		return 0;
-	if ((ret = runner_flush_maps(r)) == 2)
+	if ((ret = runner_flush_maps(r)) == 2 || l->kind == TR_NOTHING)
 		return ret;
 	if (l->kind != TR_CALL)
 		return 0;   /* signals, exits, strace's own notes: nothing to run */

@@ -369,6 +369,8 @@ static int decode_escape(struct ps *p, const char *s, size_t *used, char *out)
 	unsigned v = 0;
 	size_t n = 0;
 
+	if (s[0] == '\0')
+		return fail(p, "unterminated string");
 	if (f) {
 		*out = to[f - from];
 		*used = 1;
@@ -536,7 +538,14 @@ static int parse_value(struct ps *p, char *t, struct tr_arg *a)
 	if (t[0] == '"') {
 		if (decode_string(p, t, &a->str, &a->len, &a->truncated, &used))
 			return -1;
-		a->kind = t[used] == '\0' ? TR_ARG_STR : TR_ARG_RAW;
+		if (t[used] != '\0') {   /* "abc" followed by more: raw */
+			a->kind = TR_ARG_RAW;
+			a->str = NULL;
+			a->len = 0;
+			a->truncated = 0;
+			return 0;
+		}
+		a->kind = TR_ARG_STR;
 		return 0;
 	}
 	r = parse_expr(t, &a->value);

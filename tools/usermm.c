@@ -150,9 +150,10 @@ static int cmd_run(int argc, char **argv)
 	r.file = file;
 	r.out = quiet ? NULL : stdout;
 	while ((got = source_next(&s, &l)) == 1) {
-		if (l.kind == TR_NOTHING && r.out && l.raw[0] == '#' && !r.maps_line)
-			fprintf(r.out, "%s\n", l.raw);
 		int ret = runner_line(&r, &l);
+
+		if (l.kind == TR_NOTHING && r.out)
+			fprintf(r.out, "%s\n", l.raw);
 
 		tr_line_free(&l);
 		if (ret == 2) {
