@@ -145,7 +145,9 @@ unsigned long get_unmapped_area(struct mm *mm, struct um_file *file,
 		return (unsigned long)-ENOMEM;
 	if (!file)
 		pgoff = 0;
-	if (file && file->thp_aligned_fs && file->kind == FILE_REGULAR)
+	if (file && ((file->thp_aligned_fs && file->kind == FILE_REGULAR) ||
+		     (file->kind == FILE_DEV_ZERO && !(flags & MAP_SHARED))))
+		/* ext4/xfs files and private /dev/zero align like files do */
 		ret = thp_unmapped_area(mm, file, addr, len, pgoff, flags, vm_flags);
 	else if (mm->sysctl->thp && !file && !shmem_anon && !addr &&
 		 (len & (PMD_SIZE - 1)) == 0)
