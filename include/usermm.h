@@ -42,6 +42,7 @@ typedef struct um_proc um_proc;
 struct um_engine_config {
 	unsigned long max_map_count;  /* vm.max_map_count, default 65530 */
 	unsigned long mmap_min_addr;  /* vm.mmap_min_addr, default 4096 */
+	unsigned long lsm_mmap_min_addr; /* CONFIG_LSM_MMAP_MIN_ADDR; 0 = 65536 */
 	int overcommit_memory;        /* vm.overcommit_memory: 0, 1 or 2; -1 = host */
 	unsigned long stack_guard_gap;/* bytes; default 256 pages */
 	unsigned long totalram_pages; /* for overcommit heuristics; 0 = host */

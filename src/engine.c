@@ -121,6 +121,11 @@ um_engine *um_engine_new(const struct um_engine_config *cfg)
 			   read_ulong_file("/proc/sys/vm/max_map_count", 65530);
 	s->mmap_min_addr = cfg->mmap_min_addr ? cfg->mmap_min_addr :
 			   read_ulong_file("/proc/sys/vm/mmap_min_addr", 4096);
+	/* Kernels built with CONFIG_SECURITY raise hints to at least
+	 * CONFIG_LSM_MMAP_MIN_ADDR (65536 on distribution kernels). */
+	s->hint_min_addr = s->mmap_min_addr > (cfg->lsm_mmap_min_addr ?
+		cfg->lsm_mmap_min_addr : 65536) ? s->mmap_min_addr :
+		(cfg->lsm_mmap_min_addr ? cfg->lsm_mmap_min_addr : 65536);
 	s->overcommit_memory = cfg->overcommit_memory >= 0 ? cfg->overcommit_memory :
 			       (int)read_ulong_file("/proc/sys/vm/overcommit_memory", 0);
 	s->stack_guard_gap = cfg->stack_guard_gap ? cfg->stack_guard_gap :

@@ -142,7 +142,8 @@ extern unsigned long um_stack_guard_gap;  /* set from the engine config */
 /* ---- engine-wide settings (the /proc/sys knobs) ------------------------- */
 struct um_sysctl {
 	unsigned long max_map_count;
-	unsigned long mmap_min_addr;
+	unsigned long mmap_min_addr;     /* vm.mmap_min_addr: below needs CAP_SYS_RAWIO */
+	unsigned long hint_min_addr;     /* hints are raised to max(that, LSM minimum) */
 	int overcommit_memory;
 	unsigned long stack_guard_gap;
 	unsigned long totalram_pages;

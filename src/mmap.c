@@ -96,8 +96,8 @@ static bool accountable_mapping(unsigned long vm_flags)
 static unsigned long round_hint_to_min(struct mm *mm, unsigned long hint)
 {
 	hint &= PAGE_MASK;
-	if (hint && hint < mm->sysctl->mmap_min_addr)
-		return PAGE_ALIGN(mm->sysctl->mmap_min_addr);
+	if (hint && hint < mm->sysctl->hint_min_addr)
+		return PAGE_ALIGN(mm->sysctl->hint_min_addr);
 	return hint;
 }
 
@@ -533,8 +533,13 @@ static long do_mmap(struct mm *mm, struct um_file *file, unsigned long addr,
 	if (!mlock_future_ok(mm, vm_flags, len))
 		return -EAGAIN;
 	if (file) {
-		if (pgoff > (~0UL >> PAGE_SHIFT) - (len >> PAGE_SHIFT))
-			return -EOVERFLOW;  /* file_mmap_ok: the offset must fit */
+		/* file_mmap_ok: the end must fit in a file position (loff_t for
+		 * regular files, unsigned long for devices). */
+		unsigned long maxsize = file->kind == FILE_REGULAR ? (unsigned long)
+					__LONG_MAX__ : ~0UL;
+
+		if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
+			return -EOVERFLOW;
 		err = check_file_mapping(file, prot, flags, &vm_flags);
 	} else {
 		err = check_anon_mapping(flags, addr, &vm_flags, &pgoff);

@@ -53,7 +53,7 @@ const char *vma_name(const struct mm *mm, const struct vma *v)
 		return v->special->name;
 	if (v->vm_file)
 		return v->vm_file->path;
-	if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk)
+	if (v->vm_start < mm->brk && v->vm_end > mm->start_brk)
 		return "[heap]";
 	if (v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack)
 		return "[stack]";

@@ -27,7 +27,7 @@ static const struct call_desc calls[] = {
 	{ "munmap", SYS_munmap, 2, 2, -1, -1 },
 	{ "mprotect", SYS_mprotect, 3, 3, -1, -1 },
 	{ "brk", SYS_brk, 1, 1, -1, -1 },
-	{ "mremap", SYS_mremap, 5, 5, -1, -1 },
+	{ "mremap", SYS_mremap, 5, 4, -1, -1 },
 	{ "madvise", SYS_madvise, 3, 3, -1, -1 },
 	{ "mlock", SYS_mlock, 2, 2, -1, -1 },
 	{ "mlock2", SYS_mlock2, 3, 3, -1, -1 },

@@ -205,9 +205,19 @@ static const char *const signame[] = {
 	"SIGSYS",
 };
 
+/* Real-time signals as strace names them: SIGRTMIN, then SIGRT_1.. */
+static const char *const signame_rt[] = {
+	"SIGRTMIN", "SIGRT_1", "SIGRT_2", "SIGRT_3", "SIGRT_4", "SIGRT_5",
+	"SIGRT_6", "SIGRT_7", "SIGRT_8", "SIGRT_9", "SIGRT_10", "SIGRT_11",
+	"SIGRT_12", "SIGRT_13", "SIGRT_14", "SIGRT_15", "SIGRT_16", "SIGRT_17",
+	"SIGRT_18", "SIGRT_19", "SIGRT_20", "SIGRT_21", "SIGRT_22", "SIGRT_23",
+	"SIGRT_24", "SIGRT_25", "SIGRT_26", "SIGRT_27", "SIGRT_28", "SIGRT_29",
+	"SIGRT_30", "SIGRT_31", "SIGRT_32",
+};
+
 static const struct { const char *name; int sig; } sigalias[] = {
 	{ "SIGIOT", 6 }, { "SIGCLD", 17 }, { "SIGPOLL", 29 },
-	{ "SIGRTMIN", 32 }, { "SIGRTMAX", 64 },
+	{ "SIGRT_0", 32 }, { "SIGRTMAX", 64 },
 };
 
 /* sig 0: the generic SI_* codes, valid for any signal. */
@@ -371,6 +381,8 @@ const char *tr_signal_name(int sig)
 {
 	if (sig > 0 && (size_t)sig < NELEM(signame))
 		return signame[sig];
+	if (sig >= 32 && (size_t)(sig - 32) < NELEM(signame_rt))
+		return signame_rt[sig - 32];
 	return NULL;
 }
 
@@ -381,15 +393,12 @@ int tr_signal_value(const char *name)
 	for (i = 1; i < NELEM(signame); i++)
 		if (strcmp(signame[i], name) == 0)
 			return (int)i;
+	for (i = 0; i < NELEM(signame_rt); i++)
+		if (strcmp(signame_rt[i], name) == 0)
+			return (int)(32 + i);
 	for (i = 0; i < NELEM(sigalias); i++)
 		if (strcmp(sigalias[i].name, name) == 0)
 			return sigalias[i].sig;
-	if (strncmp(name, "SIGRT_", 6) == 0) {
-		int n = parse_errno_number(name + 6);
-
-		if (n >= 0 && n <= 32)
-			return 32 + n;
-	}
 	return -1;
 }
 
@@ -801,9 +810,9 @@ static void put_result(struct sb *sb, const struct tr_result *r, int hex)
 			sb_puts(sb, s);
 		else
 			sb_printf(sb, "%d", r->sig);
-		if (r->si_code != -1 && c)
+		if (r->has_code && c)
 			sb_printf(sb, " %s", c);
-		else if (r->si_code != -1)
+		else if (r->has_code)
 			sb_printf(sb, " %d", r->si_code);
 		break;
 	}
@@ -843,7 +852,6 @@ struct tr_result tr_result_from_ret(long ret)
 	struct tr_result r;
 
 	memset(&r, 0, sizeof(r));
-	r.si_code = -1;
 	if (ret < 0 && ret >= -4095) {
 		r.kind = TR_RES_ERRNO;
 		r.err = (int)-ret;

@@ -651,6 +651,21 @@ static int parse_errno_after(struct ps *p, struct tr_result *r)
 	return 0;
 }
 
+/* "= SIGSEGV 4": an si_code without a name. */
+static int parse_sicode_number(struct ps *p, struct tr_result *r)
+{
+	size_t n;
+	unsigned long v;
+
+	if (scan_int(p->s + p->i, &n, &v) || (long)v < -0x80000000L ||
+	    (long)v > 0x7fffffffL)
+		return fail(p, "bad si_code '%.20s'", p->s + p->i);
+	r->si_code = (int)(long)v;
+	r->has_code = 1;
+	p->i += n;
+	return 0;
+}
+
 static int parse_signal_result(struct ps *p, struct tr_result *r, size_t n)
 {
 	char *name = dup_n(p, p->s + p->i, n);
@@ -663,6 +678,8 @@ static int parse_signal_result(struct ps *p, struct tr_result *r, size_t n)
 		return fail(p, "unknown signal '%s'", name);
 	p->i += n;
 	skip_ws(p);
+	if (p->s[p->i] == '-' || is_digit(p->s[p->i]))
+		return parse_sicode_number(p, r);
 	n = ident_len(p->s + p->i);
 	if (n == 0)
 		return 0;
@@ -670,6 +687,7 @@ static int parse_signal_result(struct ps *p, struct tr_result *r, size_t n)
 		return -1;
 	if (tr_sicode_value(name, &r->si_code))
 		return fail(p, "unknown si_code '%s'", name);
+	r->has_code = 1;
 	p->i += n;
 	return 0;
 }
@@ -1141,7 +1159,6 @@ static void line_init(struct tr_line *o, int lineno)
 	o->pid = -1;
 	o->attached = -1;
 	o->exit.status = -1;
-	o->res.si_code = -1;
 }
 
 /* A line strace's stderr cut ("munmap(0x7f.., 4096strace: Process 12
@@ -1159,7 +1176,6 @@ static int salvage_noise(struct ps *p)
 	o->nargs = 0;
 	o->name = o->part = NULL;
 	memset(&o->res, 0, sizeof(o->res));
-	o->res.si_code = -1;
 	o->pid = -1;
 	o->proc = NULL;
 	o->kind = TR_NOISE;

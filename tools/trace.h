@@ -74,7 +74,8 @@ enum tr_res_kind {
 	TR_RES_ERRNO,   /* = -1 ENOMEM (...): err */
 	TR_RES_UNKNOWN, /* = ? (err is set when strace adds ERESTARTSYS etc.) */
 	TR_RES_BIND,    /* = $a: name */
-	TR_RES_SIGNAL,  /* = SIGSEGV SEGV_MAPERR: sig, si_code (-1: not given) */
+	TR_RES_SIGNAL,  /* = SIGSEGV SEGV_MAPERR (or a number): sig, and
+	                 * si_code if has_code */
 	TR_RES_STRING,  /* = "bytes": str, len, truncated */
 };
 
@@ -84,6 +85,7 @@ struct tr_result {
 	int err;           /* positive errno, 0 if none */
 	char *name;        /* BIND */
 	int sig, si_code;  /* SIGNAL */
+	int has_code;      /* SIGNAL: si_code was given */
 	char *str;         /* STRING: decoded bytes, NUL-terminated */
 	size_t len;
 	int truncated;
@@ -154,7 +156,7 @@ int tr_errno_value(const char *name);    /* ENOMEM -> 12, ERRNO_200 -> 200;
                                           * -1 if unknown */
 const char *tr_errno_text(int err);      /* strace's text: strerror(err), or
                                           * its own for ERESTART*; never NULL */
-const char *tr_signal_name(int sig);     /* "SIGSEGV", or NULL */
+const char *tr_signal_name(int sig);     /* "SIGSEGV", "SIGRT_2"; or NULL */
 int tr_signal_value(const char *name);   /* SIGSEGV -> 11, SIGRT_2 -> 34; -1 */
 /* si_code names for a signal: SEGV_MAPERR, BUS_ADRERR, CLD_EXITED, SI_USER.. */
 const char *tr_sicode_name(int sig, int code); /* NULL if unknown */
