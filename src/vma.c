@@ -398,9 +398,12 @@ unsigned long vm_unmapped_area(struct mm *mm, const struct unmapped_area_info *i
  */
 int __split_vma(struct mm *mm, struct vma *vma, unsigned long addr, int new_below)
 {
-	struct vma *new = vma_dup(vma);
 	unsigned long delta = (addr - vma->vm_start) >> PAGE_SHIFT;
+	struct vma *new;
 
+	if (vma->special)   /* [vvar], [vdso]: their may_split refuses */
+		return -EINVAL;
+	new = vma_dup(vma);
 	if (!new)
 		return -ENOMEM;
 	if (new_below) {
