@@ -52,6 +52,19 @@ long sys_mlock2(struct mm *mm, unsigned long start, unsigned long len,
 long sys_munlock(struct mm *mm, unsigned long start, unsigned long len);
 long sys_mlockall(struct mm *mm, unsigned long flags);
 long sys_munlockall(struct mm *mm);
+/* Linux's __mm_populate: fault [start, start+len) in as mlock does (VMA-level
+ * effects only until page tables exist); 0 or the first VMA's -errno
+ * (-EFAULT: PROT_NONE or past EOF) unless errors are ignored. */
+int __mm_populate(struct mm *mm, unsigned long start, unsigned long len,
+		  bool ignore_errors);
+/* Fault [start, end) of @v in, for reading or writing, with no permission
+ * check: a private write gives @v its anon_vma; -EFAULT when part of the
+ * range lies wholly past the end of the file (SIGBUS), -ENOMEM. */
+int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
+		       unsigned long end, bool write);
+/* The first address of @v whose page lies wholly past the end of its file
+ * (v->vm_end when not backed by a regular host file). */
+unsigned long vma_file_end(const struct vma *v);
 /* msync.c and mincore.c */
 long sys_msync(struct mm *mm, unsigned long start, unsigned long len,
 	       unsigned long flags);

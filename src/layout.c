@@ -141,7 +141,7 @@ static unsigned long topdown_area(struct mm *mm, unsigned long addr,
 		}
 	}
 	info.length = len;
-	info.low_limit = PAGE_SIZE;
+	info.low_limit = (flags & 0x80 /* MAP_ABOVE4G */) ? 1UL << 32 : PAGE_SIZE;
 	info.high_limit = mm->mmap_base;
 	info.align_offset = pgoff << PAGE_SHIFT;
 	ret = vm_unmapped_area(mm, &info);

@@ -57,6 +57,7 @@
 #define VM_HUGEPAGE     0x20000000UL
 #define VM_NOHUGEPAGE   0x40000000UL
 #define VM_MERGEABLE    0x80000000UL
+#define VM_DROPPABLE    (1UL << 40)  /* 64-bit only; not shown in maps */
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)

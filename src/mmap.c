@@ -38,6 +38,7 @@
 #define MAP_UNINITIALIZED 0x4000000
 #endif
 #define MAP_DROPPABLE_TYPE 0x08
+#define MAP_ABOVE4G 0x80
 #define MAP_HUGE_2MB_BITS (21UL << 26)
 #define MAP_HUGE_1GB_BITS (30UL << 26)
 
@@ -46,7 +47,7 @@
 #define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
 	MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN |   \
 	MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |  \
-	MAP_HUGETLB | MAP_32BIT | MAP_HUGE_2MB_BITS | MAP_HUGE_1GB_BITS)
+	MAP_HUGETLB | MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB_BITS | MAP_HUGE_1GB_BITS)
 
 /* ---- limits ---------------------------------------------------------------- */
 
@@ -232,8 +233,14 @@ static int check_anon_mapping(unsigned long flags, unsigned long addr,
 		*vm_flags |= VM_SHARED | VM_MAYSHARE;
 		return 0;
 	case MAP_DROPPABLE_TYPE:
-		/* usermm does not model droppable memory yet. */
-		return -EINVAL;
+		/* Private memory the kernel may drop under pressure: never
+		 * locked, never a stack, never reserved, not inherited or
+		 * dumped. */
+		if ((flags & MAP_LOCKED) || (*vm_flags & VM_GROWSDOWN))
+			return -EINVAL;
+		*vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+		*pgoff = addr >> PAGE_SHIFT;
+		return 0;
 	case MAP_PRIVATE:
 		*pgoff = addr >> PAGE_SHIFT;
 		return 0;
@@ -614,6 +621,9 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, unsigned long addr,
 		v = vma_alloc();
 		if (!v)
 			return -ENOMEM;
+		/* Linux never merges the heap with a VMA below start_brk, or
+		 * with the VMA above: such neighbours stay apart. */
+		mm->allow_unmerged = true;
 		v->vm_start = addr;
 		v->vm_end = addr + len;
 		v->vm_pgoff = addr >> PAGE_SHIFT;

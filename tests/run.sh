@@ -5,6 +5,7 @@
 # A test that crashes or prints no summary counts as one failure.
 passed=0
 failed=0
+skipped=0
 log=build/test/log
 mkdir -p "$log"
 count() { # name, output file, exit status
@@ -16,6 +17,9 @@ count() { # name, output file, exit status
 	p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/; s/^([0-9]+) passed.*/\1/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	passed=$((passed + p)); failed=$((failed + f))
+	case "$line" in *skipped*)
+		skipped=$((skipped + $(echo "$line" | sed -E 's/.* ([0-9]+) skipped.*/\1/'))) ;;
+	esac
 	if [ "$f" -ne 0 ] || [ "$3" -ne 0 ]; then
 		echo "FAIL $1 (exit $3): $line"; grep -v ' passed, ' "$2" | tail -n 40
 		[ "$f" -eq 0 ] && failed=$((failed + 1))
@@ -35,5 +39,6 @@ for t in tests/*.test.sh; do
 	sh "$t" >"$log/$n.out" 2>&1; st=$?
 	count "$n" "$log/$n.out" $st
 done
+[ "$skipped" -gt 0 ] && echo "($skipped skipped: see SKIP lines above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

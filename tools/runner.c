@@ -93,7 +93,12 @@ static int arg_value(struct runner *r, const struct tr_line *l,
 	unsigned long base;
 
 	if (i == c->vec_arg) {
-		*v = (unsigned long)vec;   /* strace prints the vector it read */
+		/* strace prints the vector on success, the pointer on failure:
+		 * a pointer outside user space stands for a bad one (EFAULT). */
+		bool bad = a->kind == TR_ARG_NULL ||
+			   (a->kind == TR_ARG_INT && a->value >= 0x7ffffffff000UL);
+
+		*v = bad ? 0 : (unsigned long)vec;
 		return 0;
 	}
 	switch (a->kind) {

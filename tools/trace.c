@@ -23,9 +23,10 @@
  *     "NAME(ARGS)[ = RESULT][ trailer][ # comment]" -> TR_CALL
  *     a call line that fails but holds "strace: "   -> TR_NOISE, part set
  *
- * The last two come from strace run without -o: its "strace: Process N
- * attached" message lands in the middle of another line, which goes on
- * (a FRAGMENT) on the next one; tr_join puts the halves back together.
+ * FRAGMENT and the salvaged NOISE come from strace run without -o: its
+ * "strace: Process N attached" message lands in the middle of another
+ * line, which goes on (a FRAGMENT) on the next one; tr_join puts the
+ * halves back together, as it does an unfinished call and its resumption.
  *
  * Invariants:
  *   1. The working copy of the line is NUL-terminated and holds no other NUL
@@ -1260,14 +1261,42 @@ static int join_cut(const struct tr_line *u, const struct tr_line *r,
 	return rc;
 }
 
+/* "[PID ][$proc ]" + the unfinished text + the resumed text, parsed. */
+static int join_resumed(const struct tr_line *u, const struct tr_line *r,
+			struct tr_line *out, char *err, size_t errlen)
+{
+	struct ps p = { NULL, 0, 0, out, err, errlen, 0 };
+	const char *b = resumed_rest(r->part);
+	size_t alen = strlen(u->part), need;
+	long pid = r->pid >= 0 ? r->pid : u->pid;
+	char *buf;
+	int n = 0, rc;
+
+	if (alen && (u->part[alen - 1] == ',' || u->part[alen - 1] == '(') &&
+	    *b == ',')
+		b++;
+	need = alen + strlen(b) + (r->proc ? strlen(r->proc) : 0) + 48;
+	if (!(buf = malloc(need)))
+		return fail(&p, "out of memory");
+	if (pid >= 0)
+		n += snprintf(buf + n, need - (size_t)n, "%ld ", pid);
+	if (r->proc)
+		n += snprintf(buf + n, need - (size_t)n, "$%s ", r->proc);
+	snprintf(buf + n, need - (size_t)n, "%s %s", u->part, b);
+	rc = tr_parse_line(buf, strlen(buf), r->lineno, out, err, errlen);
+	free(buf);
+	if (rc == 0 && out->kind != TR_CALL) {
+		tr_line_free(out);
+		line_init(out, r->lineno);
+		return fail(&p, "joined line is not a call");
+	}
+	return rc;
+}
+
 int tr_join(const struct tr_line *u, const struct tr_line *r,
 	    struct tr_line *out, char *err, size_t errlen)
 {
 	struct ps p = { NULL, 0, 0, out, err, errlen, 0 };
-	const char *b;
-	size_t alen, need;
-	char *buf;
-	int n, rc;
 
 	line_init(out, r ? r->lineno : 0);
 	if (u && r && u->kind == TR_NOISE && u->part && r->kind == TR_FRAGMENT &&
@@ -1281,27 +1310,5 @@ int tr_join(const struct tr_line *u, const struct tr_line *r,
 	    (u->pid >= 0 && r->pid >= 0 && u->pid != r->pid))
 		return fail(&p, "resumed %s (pid %ld) does not match unfinished %s (pid %ld)",
 			    r->name, r->pid, u->name, u->pid);
-	b = resumed_rest(r->part);
-	alen = strlen(u->part);
-	if (alen && (u->part[alen - 1] == ',' || u->part[alen - 1] == '(') &&
-	    *b == ',')
-		b++;
-	need = alen + strlen(b) + (r->proc ? strlen(r->proc) : 0) + 48;
-	if (!(buf = malloc(need)))
-		return fail(&p, "out of memory");
-	n = 0;
-	if (r->pid >= 0 || u->pid >= 0)
-		n += snprintf(buf + n, need - (size_t)n, "%ld ",
-			      r->pid >= 0 ? r->pid : u->pid);
-	if (r->proc)
-		n += snprintf(buf + n, need - (size_t)n, "$%s ", r->proc);
-	snprintf(buf + n, need - (size_t)n, "%s %s", u->part, b);
-	rc = tr_parse_line(buf, strlen(buf), r->lineno, out, err, errlen);
-	free(buf);
-	if (rc == 0 && out->kind != TR_CALL) {
-		tr_line_free(out);
-		line_init(out, r->lineno);
-		return fail(&p, "joined line is not a call");
-	}
-	return rc;
+	return join_resumed(u, r, out, err, errlen);
 }

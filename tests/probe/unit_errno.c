@@ -29,6 +29,7 @@ static unsigned long status_kb(const char *field)
 		l = e + 1;
 	}
 
+
 	return 0;
 }
 
@@ -68,6 +69,23 @@ int main(void)
 	printf("  mmap 1 more page FIXED                                    -> %s\n", rs(r[8]));
 	MUNMAP(a, 64 * PG);
 
+	SECTION("a MAP_FIXED refused by RLIMIT_AS: does the VMA it overlapped stay split?");
+	getrlimit(RLIMIT_AS, &old);
+	v = status_kb("VmSize") / 4;
+	lim.rlim_cur = (v + 16) * PG;
+	lim.rlim_max = old.rlim_max;
+	setrlimit(RLIMIT_AS, &lim);
+	r[0] = MMAP(a, 16 * PG, RW, AP | MAP_FIXED, -1, 0);
+	r[1] = MMAP(a + 14 * PG, 4 * PG, PROT_READ, AP | MAP_FIXED, -1, 0);
+	printf("  mmap 16 pages RW at a (reaches the limit)                 -> %s\n", rs(r[0]));
+	printf("  MAP_FIXED R at a+14p, 4 pages (2 new)                     -> %s\n", rs(r[1]));
+	maps("after the refused MAP_FIXED", a, a + 64 * PG);
+	r[2] = MMAP(a + 4 * PG, 2 * PG, PROT_READ, AP | MAP_FIXED, -1, 0);
+	printf("  MAP_FIXED R at a+4p, 2 pages (all replacing)              -> %s\n", rs(r[2]));
+	maps("after", a, a + 64 * PG);
+	setrlimit(RLIMIT_AS, &old);
+	MUNMAP(a, 64 * PG);
+
 	SECTION("RLIMIT_DATA: limit = VmData + 16 pages");
 	getrlimit(RLIMIT_DATA, &old);
 	v = status_kb("VmData") / 4;
@@ -101,6 +119,19 @@ int main(void)
 	printf("  mmap 1 private R|X page                                   -> %s\n", rs(r[11]));
 	MUNMAP(a, 64 * PG);
 
+	SECTION("MAP_FIXED over part of [vvar] (0x7ffff7ff7000, 4 pages)");
+	r[0] = MMAP(0x7ffff7ff8000UL, PG, RW, AP | MAP_FIXED, -1, 0);
+	r[1] = MMAP(0x7ffff7ff6000UL, 2 * PG, RW, AP | MAP_FIXED, -1, 0);
+	r[2] = MPROTECT(0x7ffff7ff7000UL, PG, PROT_READ);
+	r[3] = MPROTECT(0x7ffff7ff7000UL, PG, PROT_NONE);
+	printf("  MAP_FIXED 1 page at vvar+1p                               -> %s\n", rs(r[0]));
+	printf("  MAP_FIXED 2 pages at vvar-1p (overlaps its first page)    -> %s\n", rs(r[1]));
+	printf("  mprotect vvar first page R (unchanged)                    -> %s\n", rs(r[2]));
+	printf("  mprotect vvar first page NONE (split)                     -> %s\n", rs(r[3]));
+	maps("vvar area", 0x7ffff7ff0000UL, 0x7ffff7fff000UL);
+	if (r[1] > 0)
+		MUNMAP(r[1], PG);
+
 	SECTION("MAP_32BIT in an empty window [1 GiB, 2 GiB)");
 	r[0] = MMAP(0, 1UL << 30, PROT_NONE, AP | MAP_32BIT, -1, 0);
 	if (r[0] > 0)
@@ -128,6 +159,25 @@ int main(void)
 		printf("  brk(M - 1 MiB - 4096 + 1)                                 -> %s\n", r[2] == (long)b0 ? "unchanged" : rs(r[2]));
 		printf("  brk(M - 1 MiB - 4096)                                     -> %s\n", r[3] == (long)(m - (1UL << 20) - PG) ? "M - 1 MiB - 4096" : rs(r[3]));
 		printf("  brk(b0)                                                   -> %s\n", r[4] == (long)b0 ? "b0" : rs(r[4]));
+	}
+
+	SECTION("MAP_ABOVE4G (0x80)");
+	{
+		char path[64];
+		long fd;
+
+		snprintf(path, sizeof path, "/tmp/unit_errno_%d", getpid());
+		fd = make_file(path, 4 * PG);
+		r[0] = MMAP(0, PG, RW, MAP_SHARED_VALIDATE | 0x80, fd, 0);
+		r[1] = MMAP(0, PG, RW, AP | 0x80 | MAP_32BIT, -1, 0);
+		r[2] = MMAP(0x10000000UL, PG, RW, AP | 0x80, -1, 0);
+		r[3] = MMAP(0x20000000UL, PG, RW, AP | 0x80 | MAP_FIXED, -1, 0);
+		printf("  SHARED_VALIDATE|MAP_ABOVE4G file                          -> %s\n", rs(r[0]));
+		printf("  MAP_ABOVE4G|MAP_32BIT anon                                -> %s\n", rs(r[1]));
+		printf("  MAP_ABOVE4G hint 0x10000000 (free)                        -> %s\n", rs(r[2]));
+		printf("  MAP_ABOVE4G|MAP_FIXED at 0x20000000                       -> %s\n", rs(r[3]));
+		sc(SYS_close, fd);
+		sc(SYS_unlink, path);
 	}
 	return 0;
 }

@@ -96,6 +96,16 @@ int main(void)
 	SHOWX("stack_and_growsdown");
 	CLEAN();
 
+	MMAP(X + 2 * PG, 2 * PG, RW, AP | MAP_FIXED | MAP_GROWSDOWN, -1, 0);
+	MMAP(X, 2 * PG, RW, AP | MAP_FIXED | MAP_GROWSDOWN, -1, 0);
+	MMAP(X + 4 * PG, 2 * PG, RW, AP | MAP_FIXED | MAP_GROWSDOWN, -1, 0);
+	SHOWX("growsdown_three");
+	printf("mprotect -> %s\n", rs(MPROTECT(X + 2 * PG, PG, R)));
+	SHOWX("growsdown_mprotect_middle");
+	smaps_field(X + 2 * PG, "VmFlags");
+	smaps_field(X + 3 * PG, "VmFlags");
+	CLEAN();
+
 	MMAP(X, 2 * PG, RW, MAP_SHARED | MAP_FIXED, fd, 0);
 	MMAP(X + 2 * PG, 2 * PG, RW, MAP_SHARED | MAP_FIXED, fd, 2 * PG);
 	SHOWX("file_contiguous");
