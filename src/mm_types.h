@@ -131,9 +131,12 @@ static inline unsigned long vma_pages(const struct vma *v)
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 }
 
+/* Anonymous memory, as Linux's vma_is_anonymous (no vm_ops): no file, or a
+ * private mapping of /dev/zero, which keeps the file for maps and merging. */
 static inline bool vma_is_anonymous(const struct vma *v)
 {
-	return !v->vm_file;
+	return !v->vm_file ||
+	       (v->vm_file->kind == FILE_DEV_ZERO && !(v->vm_flags & VM_MAYSHARE));
 }
 
 /* Where a VMA's reach starts, counting the stack guard gap below it. */

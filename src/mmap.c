@@ -193,7 +193,9 @@ static int check_file_mapping(struct um_file *file, unsigned long prot,
 		flags &= LEGACY_MAP_MASK;
 		/* fall through */
 	case MAP_SHARED_VALIDATE:
-		if (flags & ~LEGACY_MAP_MASK)
+		/* MAP_SYNC passes validation where the fs can do it (ext4, xfs:
+		 * FOP_MMAP_SYNC); their ->mmap then refuses it without DAX. */
+		if (flags & ~(LEGACY_MAP_MASK | (file->thp_aligned_fs ? MAP_SYNC : 0)))
 			return -EOPNOTSUPP;
 		if ((prot & PROT_WRITE) && !(file->fmode & FMODE_WRITE))
 			return -EACCES;
@@ -408,8 +410,6 @@ static int mmap_file(struct mm *mm, struct vma *v)
 		}
 		return 0;
 	}
-	if (f && (v->vm_flags & VM_SYNC))
-		return -EOPNOTSUPP;   /* MAP_SYNC needs DAX */
 	return 0;
 }
 
@@ -454,8 +454,6 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 	struct vma *v = NULL, *prepared = NULL;
 	int err;
 
-	if (file && file->kind == FILE_DEV_ZERO && !(vm_flags & VM_SHARED))
-		file = NULL;  /* private /dev/zero is anonymous memory */
 	err = split_edges(mm, addr, end);
 	if (err)
 		goto fail;
@@ -474,6 +472,10 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 			goto fail;
 	}
 	remove_range(mm, addr, end);
+	/* ext4/xfs ->mmap refuse VM_SYNC without DAX, after MAP_FIXED has
+	 * already removed the old range. */
+	if (file && (vm_flags & VM_SYNC) && file->thp_aligned_fs)
+		return -EOPNOTSUPP;
 	if (!prepared) {
 		vmg.next = find_vma_prev(mm, addr, &vmg.prev);
 		vmg.flags = vm_flags;
@@ -562,6 +564,25 @@ static long do_mmap(struct mm *mm, struct um_file *file, unsigned long addr,
 	return ret;
 }
 
+/* Anonymous MAP_HUGETLB: the size must be one the machine has (2 MiB or
+ * 1 GiB), the length and a fixed address must fit it; then reserving the
+ * pages fails, as no huge pages are configured in the model. */
+static long hugetlb_anon_mmap(unsigned long addr, unsigned long len,
+			      unsigned long flags)
+{
+	unsigned long shift = (flags >> 26) & 0x3f, size;
+
+	if (shift != 0 && shift != 21 && shift != 30)
+		return -EINVAL;
+	size = 1UL << (shift ? shift : 21);
+	len = (len + size - 1) & ~(size - 1);
+	if (!len)
+		return -EINVAL;
+	if ((flags & MAP_FIXED) && (addr & (size - 1)))
+		return -EINVAL;
+	return -ENOMEM;
+}
+
 long do_mmap_pgoff(struct mm *mm, struct fd_table *fdt, unsigned long addr,
 		   unsigned long len, unsigned long prot, unsigned long flags,
 		   unsigned long fd, unsigned long pgoff)
@@ -577,8 +598,7 @@ long do_mmap_pgoff(struct mm *mm, struct fd_table *fdt, unsigned long addr,
 		if (flags & MAP_HUGETLB)
 			return -EINVAL;
 	} else if (flags & MAP_HUGETLB) {
-		/* No huge pages are configured in the model. */
-		return -ENOMEM;
+		return hugetlb_anon_mmap(addr, len, flags);
 	}
 	ret = do_mmap(mm, file, addr, len, prot, flags, pgoff, &populate);
 	if (ret >= 0 && populate)
@@ -621,9 +641,6 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, unsigned long addr,
 		v = vma_alloc();
 		if (!v)
 			return -ENOMEM;
-		/* Linux never merges the heap with a VMA below start_brk, or
-		 * with the VMA above: such neighbours stay apart. */
-		mm->allow_unmerged = true;
 		v->vm_start = addr;
 		v->vm_end = addr + len;
 		v->vm_pgoff = addr >> PAGE_SHIFT;
@@ -671,8 +688,8 @@ long sys_brk(struct mm *mm, unsigned long brk)
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
 		return (long)origbrk;
 	brkvma = next ? next->prev : mm->vma_last;
-	if (brkvma && brkvma->vm_start < mm->start_brk)
-		brkvma = NULL;
+	if (brkvma && brkvma->vm_end <= mm->start_brk)
+		brkvma = NULL;  /* only a VMA reaching into the brk area grows */
 	if (do_brk_flags(mm, brkvma, oldbrk, newbrk - oldbrk))
 		return (long)origbrk;
 	mm->brk = brk;

@@ -329,6 +329,8 @@ static unsigned long unmapped_area_topdown(struct mm *mm,
 
 	if (length < info->length)
 		return (unsigned long)-ENOMEM;
+	if (low < mm->sysctl->hint_min_addr)   /* never below mmap_min_addr */
+		low = mm->sysctl->hint_min_addr;
 	for (;;) {
 		if (!find_gap(mm, true, low, high, length, &g))
 			return (unsigned long)-ENOMEM;
@@ -363,6 +365,8 @@ static unsigned long unmapped_area(struct mm *mm,
 
 	if (length < info->length)
 		return (unsigned long)-ENOMEM;
+	if (low < mm->sysctl->hint_min_addr)   /* never below mmap_min_addr */
+		low = mm->sysctl->hint_min_addr;
 	for (;;) {
 		if (!find_gap(mm, false, low, high, length, &g))
 			return (unsigned long)-ENOMEM;
@@ -713,8 +717,12 @@ static int validate_vma(const struct vma *v, const struct vma *prev)
 }
 
 /* Two neighbours Linux would have merged? */
-static bool should_have_merged(const struct vma *a, const struct vma *b)
+static bool should_have_merged(const struct mm *mm, const struct vma *a,
+			       const struct vma *b)
 {
+	/* brk never merges the heap with what ends where it starts. */
+	if (a->vm_end == mm->start_brk)
+		return false;
 	if (a->vm_end != b->vm_start || a->special || b->special ||
 	    (a->vm_flags & VM_SPECIAL))
 		return false;
@@ -736,7 +744,7 @@ int mm_validate(struct mm *mm)
 			BAD("tree order differs from list at %lx", v->vm_start);
 		if (validate_vma(v, prev))
 			return -EUCLEAN;
-		if (prev && !mm->allow_unmerged && should_have_merged(prev, v))
+		if (prev && !mm->allow_unmerged && should_have_merged(mm, prev, v))
 			BAD("%lx-%lx and %lx-%lx should have merged", prev->vm_start,
 			    prev->vm_end, v->vm_start, v->vm_end);
 		total += vma_pages(v);

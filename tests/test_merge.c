@@ -464,6 +464,33 @@ TEST(shared_anon_no_merge)
 	um_proc_free(p);
 }
 
+/* A private mapping of /dev/zero is anonymous memory, but its VMA keeps the
+ * /dev/zero file and the file offset: maps names it "/dev/zero" with the
+ * offset, and it merges only with mappings of the same open file whose
+ * offsets continue — never with plain anonymous memory.
+ *  mmap(zero, off 0) at X, (zero, off 0) at X+2p, (zero, off 2p) at X+4p,
+ *  anonymous at X+6p:
+ *  after:   ZZYYYYAA    off 0 | off 0 (the next continues it) | anon
+ * live (unit_merge "devzero_private"): "500000000-500002000 rw-p 00000000
+ * 00:06 4 /dev/zero", "500002000-500006000 rw-p 00000000 00:06 4 /dev/zero",
+ * "500006000-500008000 rw-p 00000000 00:00 0" */
+TEST(devzero_private_merges_like_a_file)
+{
+	um_proc *p = new_proc();
+	unsigned long base = map_count(p);
+	long z = um_openat(p, AT_FDCWD, "/dev/zero", O_RDWR, 0);
+
+	CHECK(z >= 0);
+	MM(p, X, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED, z, 0);
+	MM(p, X + 2 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED, z, 0);
+	MM(p, X + 4 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED, z, 2 * PG);
+	MM(p, X + 6 * PG, 2 * PG, RW, APF, NOFD, 0);
+	EXPECT(p, base, "500000000-500002000 rw-p 00000000 zero\n"
+			"500002000-500006000 rw-p 00000000 zero\n"
+			"500006000-500008000 rw-p 00000000\n");
+	um_proc_free(p);
+}
+
 /* ---- anon_vma ------------------------------------------------------------------------ */
 
 /*  before:  aa__        a populated (has an anon_vma), new range has none
@@ -702,6 +729,59 @@ TEST(account_kept_on_populated_memory)
 	um_proc_free(p);
 }
 
+/* File-backed private memory never gives VM_ACCOUNT back, populated or not.
+ *  before:  FFF         private PROT_READ file mapping, offsets 0..2
+ *  mprotect(X+1p, 1p, RW) then back to R:
+ *  after:   FGH         three r--p VMAs: the middle keeps VM_ACCOUNT
+ *  mprotect(all, RW), mprotect(all, R):
+ *  after:   FFF         one VMA (every piece now has VM_ACCOUNT)
+ * live (p04 "file private R untouched: middle -> RW -> R"): three lines
+ * 00000000 / 00001000 / 00002000 after the round trip (smaps "ac" on the
+ * middle only), then one "r--p" VMA after the whole-range round trip */
+TEST(file_private_keeps_account)
+{
+	um_proc *p = new_proc();
+	unsigned long base = map_count(p);
+	long fd = fd_open(p);
+
+	MM(p, X, 3 * PG, R, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	CHECK_EQ(um_mprotect(p, X + PG, PG, RW), 0);
+	EXPECT(p, base, "500000000-500001000 r--p 00000000 f\n"
+			"500001000-500002000 rw-p 00001000 f\n"
+			"500002000-500003000 r--p 00002000 f\n");
+	CHECK_EQ(um_mprotect(p, X + PG, PG, R), 0);
+	EXPECT(p, base, "500000000-500001000 r--p 00000000 f\n"
+			"500001000-500002000 r--p 00001000 f\n"
+			"500002000-500003000 r--p 00002000 f\n");
+	CHECK_EQ(um_mprotect(p, X, 3 * PG, RW), 0);
+	EXPECT(p, base, "500000000-500003000 rw-p 00000000 f\n");
+	CHECK_EQ(um_mprotect(p, X, 3 * PG, R), 0);
+	EXPECT(p, base, "500000000-500003000 r--p 00000000 f\n");
+	um_proc_free(p);
+}
+
+/* Shared anonymous memory is a shmem file: a split shows the pieces' offsets
+ * in that file, and the pieces merge back.
+ *  before:  SSS         MAP_SHARED|MAP_ANONYMOUS, PROT_READ
+ *  mprotect(X+1p, 1p, RW):   S T U   offsets 0, 0x1000, 0x2000
+ *  back:                     SSS
+ * live (p04 "anon shared R: middle -> RW -> R"): "r--s 00000000 / rw-s
+ * 00001000 / r--s 00002000 ... /dev/zero (deleted)", then one VMA */
+TEST(shared_anon_split_shows_offsets)
+{
+	um_proc *p = new_proc();
+	unsigned long base = map_count(p);
+
+	MM(p, X, 3 * PG, R, AS | MAP_FIXED, NOFD, 0);
+	CHECK_EQ(um_mprotect(p, X + PG, PG, RW), 0);
+	EXPECT(p, base, "500000000-500001000 r--s 00000000 zero (deleted)\n"
+			"500001000-500002000 rw-s 00001000 zero (deleted)\n"
+			"500002000-500003000 r--s 00002000 zero (deleted)\n");
+	CHECK_EQ(um_mprotect(p, X + PG, PG, R), 0);
+	EXPECT(p, base, "500000000-500003000 r--s 00000000 zero (deleted)\n");
+	um_proc_free(p);
+}
+
 /* ---- the split pgoff rule --------------------------------------------------------------
  * The upper part of a split gets pgoff + (addr - start) / PAGE_SIZE; maps
  * shows it in the offset column of file mappings.
@@ -826,6 +906,7 @@ int main(void)
 	RUN_ISOLATED(file_offset_reversed_no_merge);
 	RUN_ISOLATED(file_private_merges_anon_does_not);
 	RUN_ISOLATED(shared_anon_no_merge);
+	RUN_ISOLATED(devzero_private_merges_like_a_file);
 	RUN_ISOLATED(populated_then_untouched_merge);
 	RUN_ISOLATED(untouched_then_populated_merge);
 	RUN_ISOLATED(two_anon_vmas_fill_merges_left_only);
@@ -839,6 +920,8 @@ int main(void)
 	RUN_ISOLATED(mprotect_whole_middle_merges_three);
 	RUN_ISOLATED(account_dropped_on_untouched_memory);
 	RUN_ISOLATED(account_kept_on_populated_memory);
+	RUN_ISOLATED(file_private_keeps_account);
+	RUN_ISOLATED(shared_anon_split_shows_offsets);
 	RUN_ISOLATED(split_pgoff_rule);
 	RUN_ISOLATED(anon_over_file_middle);
 	RUN_ISOLATED(file_hole_refilled);

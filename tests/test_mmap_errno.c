@@ -23,6 +23,8 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include "check.h"
 #include "usermm.h"
 
@@ -142,6 +144,13 @@ static const char *region(um_proc *p, unsigned long lo, unsigned long hi)
 		l = e + 1;
 	}
 	return out;
+}
+
+static bool on_noexec_mount(const char *path)
+{
+	struct statvfs sv;
+
+	return statvfs(path, &sv) == 0 && (sv.f_flag & ST_NOEXEC);
 }
 
 static long open_file(um_proc *p, unsigned long flags)
@@ -321,6 +330,78 @@ TEST(mmap_shared_validate_above4g_accepted)
 	ENDP(p);
 }
 
+static bool fs_is(const char *path, long magic)
+{
+	struct statfs sfs;
+
+	return statfs(path, &sfs) == 0 && (long)sfs.f_type == magic;
+}
+
+/* MAP_SYNC asks for DAX.  ext4 and xfs list MAP_SYNC among the flags
+ * MAP_SHARED_VALIDATE accepts, so the refusal (-EOPNOTSUPP, no DAX here)
+ * comes from their ->mmap, after a MAP_FIXED has already unmapped the range;
+ * with MAP_SHARED or MAP_PRIVATE VM_SYNC is set as well and refused the same
+ * way.  tmpfs refuses MAP_SYNC in MAP_SHARED_VALIDATE's flag check (nothing
+ * unmapped) and ignores VM_SYNC otherwise.
+ * live (unit_errno, /tmp is ext4, /dev/shm tmpfs): ext4 "SHARED_VALIDATE|
+ * MAP_SYNC|MAP_FIXED file over anon -> -EOPNOTSUPP" leaving "600000000-
+ * 600001000 rw-p / 600003000-600004000 rw-p", the same for SHARED|MAP_SYNC and
+ * PRIVATE|MAP_SYNC; tmpfs "SHARED_VALIDATE|MAP_SYNC|MAP_FIXED -> -EOPNOTSUPP"
+ * leaving "600000000-600004000 rw-p", "SHARED|MAP_SYNC|MAP_FIXED -> mapped",
+ * "PRIVATE|MAP_SYNC|MAP_FIXED -> mapped"; p01: "tmpfs SHARED|MAP_SYNC ->
+ * mapped", "tmpfs PRIVATE|MAP_SYNC -> mapped" */
+TEST(mmap_sync_depends_on_filesystem)
+{
+	um_proc *p = new_proc();
+	const unsigned long A = 0x600000000UL, SV = MAP_SHARED_VALIDATE;
+	const unsigned long types[] = { SV, MAP_SHARED, MAP_PRIVATE };
+	char shm[64] = "/dev/shm/usermm_sync_XXXXXX";
+	int hfd;
+
+	if (!fs_is(tmpdir, 0xEF53) && !fs_is(tmpdir, 0x58465342)) {
+		printf("SKIP part of mmap_sync_depends_on_filesystem: %s is not ext4/xfs\n",
+		       tmpdir);
+	} else {
+		long fd = open_file(p, O_RDWR);
+
+		for (unsigned i = 0; i < 3; i++) {
+			CHECK_EQ(um_mmap(p, A, 4 * PG, RW, APF, NOFD, 0), (long)A);
+			CHECK_EQ(um_mmap(p, A + PG, 2 * PG, RW, types[i] | MAP_SYNC | MAP_FIXED,
+					 fd, 0), -EOPNOTSUPP);
+			CHECK_STR(region(p, A, A + 8 * PG),
+				  "600000000-600001000 rw-p 00000000\n"
+				  "600003000-600004000 rw-p 00000000\n");
+		}
+		CHECK_EQ(um_munmap(p, A, 8 * PG), 0);
+	}
+	hfd = mkstemp(shm);
+	if (hfd < 0 || !fs_is(shm, 0x01021994) || ftruncate(hfd, 4 * PG)) {
+		printf("SKIP part of mmap_sync_depends_on_filesystem: no tmpfs /dev/shm\n");
+	} else {
+		long fd = um_openat(p, AT_FDCWD, shm, O_RDWR, 0);
+
+		CHECK(fd >= 0);
+		CHECK_EQ(um_mmap(p, A, 4 * PG, RW, APF, NOFD, 0), (long)A);
+		CHECK_EQ(um_mmap(p, A + PG, 2 * PG, RW, SV | MAP_SYNC | MAP_FIXED, fd, 0),
+			 -EOPNOTSUPP);
+		CHECK_STR(region(p, A, A + 8 * PG), "600000000-600004000 rw-p 00000000\n");
+		CHECK_EQ(um_mmap(p, A + PG, 2 * PG, RW, MAP_SHARED | MAP_SYNC | MAP_FIXED, fd, 0),
+			 (long)(A + PG));
+		CHECK_EQ(um_mmap(p, A + 4 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_SYNC | MAP_FIXED,
+				 fd, 0), (long)(A + 4 * PG));
+		CHECK_STR(region(p, A, A + 8 * PG),
+			  "600000000-600001000 rw-p 00000000\n"
+			  "600001000-600003000 rw-s 00000000\n"
+			  "600003000-600004000 rw-p 00000000\n"
+			  "600004000-600006000 rw-p 00000000\n");
+	}
+	if (hfd >= 0) {
+		close(hfd);
+		unlink(shm);
+	}
+	ENDP(p);
+}
+
 /* An offset that is not page-aligned → EINVAL, checked before the fd and the
  * length; an anonymous mapping ignores an aligned offset.
  * live (p01): "len4096 anon off=1 (unaligned) -> -EINVAL", "len4096 file
@@ -452,8 +533,10 @@ TEST(mmap_shared_write_on_rdonly_fd_eacces)
 	CHECK_STR(region(p, FIRST - PG, FIRST), "7ffff7ff5000-7ffff7ff6000 r--s 00000000\n");
 	CHECK_EQ(um_mprotect(p, FIRST - PG, PG, RW), -EACCES);
 	CHECK_EQ(um_mprotect(p, FIRST - PG, PG, PROT_WRITE), -EACCES);
-	/* live (p07): "mprotect PROT_READ|PROT_EXEC -> 0", "PROT_NONE -> 0" */
-	CHECK_EQ(um_mprotect(p, FIRST - PG, PG, PROT_READ | PROT_EXEC), 0);
+	/* live (p07): "mprotect PROT_READ|PROT_EXEC -> 0", "PROT_NONE -> 0"
+	 * (-EACCES for PROT_EXEC if the directory is on a noexec mount) */
+	CHECK_EQ(um_mprotect(p, FIRST - PG, PG, PROT_READ | PROT_EXEC),
+		 on_noexec_mount(tmpdir) ? -EACCES : 0);
 	CHECK_EQ(um_mprotect(p, FIRST - PG, PG, PROT_NONE), 0);
 	CHECK_STR(region(p, FIRST - PG, FIRST), "7ffff7ff5000-7ffff7ff6000 ---s 00000000\n");
 	/* the private mapping of the read-only fd may become writable */
@@ -504,6 +587,69 @@ TEST(mmap_growsdown_needs_private_anon)
 	CHECK_EQ(um_mmap(p, 0, PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN,
 			 NOFD, 0), -EINVAL);
 	CHECK_EQ(um_mmap(p, 0, PG, RW, AP | MAP_GROWSDOWN, NOFD, 0), (long)FIRST);
+	ENDP(p);
+}
+
+/* mmap does not validate prot: only the R/W/X bits count.
+ * live (p01): "anon private prot=0x8 / 0x10 / 0x20 / 0x80 / 0x1000000 /
+ * 0x2000000 / 0x3000000 / 0x80000000 -> ---p", "prot=0xffffffffffffffff ->
+ * rwxp", "prot=0x2 -> -w-p", "prot=0x4 -> --xp", "file private prot=0x1000000
+ * (GROWSDOWN) -> r--p" (PROT_READ|PROT_GROWSDOWN there) */
+TEST(mmap_ignores_unknown_prot_bits)
+{
+	um_proc *p = new_proc();
+	const unsigned long junk[] = { 0x8, 0x10, 0x20, 0x80, 0x1000000, 0x2000000,
+				       0x3000000, 0x80000000UL };
+	long fd = open_file(p, O_RDWR);
+
+	for (unsigned i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		CHECK_EQ(um_mmap(p, 0, PG, junk[i], AP, NOFD, 0), (long)FIRST);
+		CHECK_STR(region(p, FIRST, VVAR), "7ffff7ff6000-7ffff7ff7000 ---p 00000000\n");
+		CHECK_EQ(um_munmap(p, FIRST, PG), 0);
+	}
+	CHECK_EQ(um_mmap(p, 0, PG, ~0UL, AP, NOFD, 0), (long)FIRST);
+	CHECK_STR(region(p, FIRST, VVAR), "7ffff7ff6000-7ffff7ff7000 rwxp 00000000\n");
+	CHECK_EQ(um_munmap(p, FIRST, PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_WRITE, AP, NOFD, 0), (long)FIRST);
+	CHECK_STR(region(p, FIRST, VVAR), "7ffff7ff6000-7ffff7ff7000 -w-p 00000000\n");
+	CHECK_EQ(um_munmap(p, FIRST, PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_EXEC, AP, NOFD, 0), (long)FIRST);
+	CHECK_STR(region(p, FIRST, VVAR), "7ffff7ff6000-7ffff7ff7000 --xp 00000000\n");
+	CHECK_EQ(um_munmap(p, FIRST, PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_GROWSDOWN, MAP_PRIVATE, fd, 0),
+		 (long)FIRST);
+	CHECK_STR(region(p, FIRST, VVAR), "7ffff7ff6000-7ffff7ff7000 r--p 00000000\n");
+	ENDP(p);
+}
+
+/* MAP_HUGETLB with no huge pages reserved (vm.nr_hugepages = 0): the size
+ * bits must name an existing huge page size (2 MiB or 1 GiB; 0 = default),
+ * else EINVAL; a reservation that cannot be met → ENOMEM; len 0 and an
+ * unaligned MAP_FIXED → EINVAL; a regular file → EINVAL; a bad fd → EBADF.
+ * live (p01): "HUGETLB anon private 2MiB -> -ENOMEM", "4KiB -> -ENOMEM",
+ * "HUGETLB anon shared 2MiB -> -ENOMEM", "HUGETLB|HUGE_1GB anon -> -ENOMEM",
+ * "HUGETLB|HUGE_64KB anon (no such hstate) -> -EINVAL", "HUGETLB anon len 0
+ * -> -EINVAL", "HUGETLB file ext4 -> -EINVAL", "HUGETLB bad fd -> -EBADF",
+ * "HUGETLB anon unaligned FIXED 0x10001000 -> -EINVAL", "HUGE_2MB without
+ * HUGETLB anon -> mapped" */
+TEST(mmap_hugetlb_errors)
+{
+	um_proc *p = new_proc();
+	long fd = open_file(p, O_RDWR);
+	const unsigned long H = AP | MAP_HUGETLB;
+
+	CHECK_EQ(um_mmap(p, 0, 2 * MiB, RW, H, NOFD, 0), -ENOMEM);
+	CHECK_EQ(um_mmap(p, 0, PG, RW, H, NOFD, 0), -ENOMEM);
+	CHECK_EQ(um_mmap(p, 0, 2 * MiB, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB,
+			 NOFD, 0), -ENOMEM);
+	CHECK_EQ(um_mmap(p, 0, GiB, RW, H | (30UL << 26), NOFD, 0), -ENOMEM);
+	CHECK_EQ(um_mmap(p, 0, 2 * MiB, RW, H | (16UL << 26), NOFD, 0), -EINVAL);
+	CHECK_EQ(um_mmap(p, 0, 0, RW, H, NOFD, 0), -EINVAL);
+	CHECK_EQ(um_mmap(p, 0, 2 * MiB, RW, MAP_PRIVATE | MAP_HUGETLB, fd, 0), -EINVAL);
+	CHECK_EQ(um_mmap(p, 0, 2 * MiB, RW, MAP_PRIVATE | MAP_HUGETLB, 999, 0), -EBADF);
+	CHECK_EQ(um_mmap(p, 0x10001000UL, 2 * MiB, RW, H | MAP_FIXED, NOFD, 0), -EINVAL);
+	CHECK_EQ(map_count(p), 4);
+	CHECK_EQ(um_mmap(p, 0, PG, RW, AP | (21UL << 26), NOFD, 0), (long)FIRST);
 	ENDP(p);
 }
 
@@ -779,7 +925,7 @@ TEST(max_map_count_limits)
 	um_engine *e = um_engine_new(&ec);
 	struct um_proc_config c = base_cfg();
 	um_proc *p;
-	const unsigned long X = 0x500000000UL;
+	const unsigned long X = 0x500000000UL, V = X + 100 * PG;
 	unsigned long S = X + 16 * PG;   /* singles at S + 2i pages */
 
 	c.empty = 1;
@@ -840,6 +986,32 @@ TEST(max_map_count_limits)
 	CHECK_EQ(map_count(p), 20);
 	CHECK_EQ(um_mprotect(p, X, PG, RW), 0);
 	CHECK_EQ(map_count(p), 19);
+
+	/* live (unit_mapcount): "(a) map_count max+1: munmap from inside T to
+	 * inside U -> 0; map_count max+1", "(b) map_count max: MAP_FIXED R into
+	 * the middle of V -> -ENOMEM", "(c) map_count max-1: MAP_FIXED R into
+	 * the middle of V -> mapped; map_count max+1" */
+	CHECK_EQ(um_mmap(p, X + 4 * PG, 2 * PG, R, APF, NOFD, 0), (long)(X + 4 * PG));
+	CHECK_EQ(um_mmap(p, V, 3 * PG, RW, APF, NOFD, 0), (long)V);
+	CHECK_EQ(map_count(p), 21);
+	CHECK_EQ(um_munmap(p, X + 2 * PG, 3 * PG), 0);   /* T's tail .. U's head */
+	CHECK_EQ(map_count(p), 21);
+	CHECK_STR(region(p, X, X + 8 * PG),
+		  "500000000-500002000 rw-p 00000000\n"
+		  "500005000-500006000 r--p 00000000\n");
+	CHECK_EQ(um_munmap(p, S, PG), 0);
+	CHECK_EQ(map_count(p), 20);
+	CHECK_EQ(um_mmap(p, V + PG, PG, R, APF, NOFD, 0), -ENOMEM);
+	CHECK_EQ(map_count(p), 20);
+	CHECK_STR(region(p, V, V + 4 * PG), "500064000-500067000 rw-p 00000000\n");
+	CHECK_EQ(um_munmap(p, S + 2 * PG, PG), 0);
+	CHECK_EQ(map_count(p), 19);
+	CHECK_EQ(um_mmap(p, V + PG, PG, R, APF, NOFD, 0), (long)(V + PG));
+	CHECK_EQ(map_count(p), 21);
+	CHECK_STR(region(p, V, V + 4 * PG),
+		  "500064000-500065000 rw-p 00000000\n"
+		  "500065000-500066000 r--p 00000000\n"
+		  "500066000-500067000 rw-p 00000000\n");
 	ENDP(p);
 	um_engine_free(e);
 }
@@ -879,6 +1051,30 @@ TEST(rlimit_as_enomem)
 	CHECK_EQ(um_mmap(p, a + 40 * PG, PG, RW, APF, NOFD, 0), -ENOMEM);
 	um_proc_stats(p, &st);
 	CHECK_EQ(st.total_vm, 16);
+	ENDP(p);
+}
+
+/* A MAP_FIXED refused by RLIMIT_AS leaves the VMA it overlapped split at
+ * the new range's edge (the old pages are kept, in two equal VMAs).
+ * live (unit_errno): "MAP_FIXED R at a+14p, 4 pages (2 new) -> -ENOMEM" then
+ * "600000000-60000e000 rw-p / 60000e000-600010000 rw-p", then "MAP_FIXED R at
+ * a+4p, 2 pages (all replacing) -> mapped" */
+TEST(rlimit_as_refused_fixed_leaves_split)
+{
+	um_proc *p = proc_with_limits(16 * PG, UM_RLIM_INFINITY);
+	const unsigned long a = 0x600000000UL;
+
+	CHECK_EQ(um_mmap(p, a, 16 * PG, RW, APF, NOFD, 0), (long)a);
+	CHECK_EQ(um_mmap(p, a + 14 * PG, 4 * PG, R, APF, NOFD, 0), -ENOMEM);
+	CHECK_STR(region(p, a, a + 64 * PG),
+		  "600000000-60000e000 rw-p 00000000\n"
+		  "60000e000-600010000 rw-p 00000000\n");
+	CHECK_EQ(um_mmap(p, a + 4 * PG, 2 * PG, R, APF, NOFD, 0), (long)(a + 4 * PG));
+	CHECK_STR(region(p, a, a + 64 * PG),
+		  "600000000-600004000 rw-p 00000000\n"
+		  "600004000-600006000 r--p 00000000\n"
+		  "600006000-60000e000 rw-p 00000000\n"
+		  "60000e000-600010000 rw-p 00000000\n");
 	ENDP(p);
 }
 
@@ -994,6 +1190,27 @@ TEST(munmap_split_special_einval)
 	CHECK_EQ(um_munmap(p, VVAR, PG), -EINVAL);
 	CHECK_EQ(um_munmap(p, VVAR + PG, PG), -EINVAL);
 	CHECK_STR(region(p, VVAR, VVAR + 4 * PG), "7ffff7ff7000-7ffff7ffb000 r--p 00000000\n");
+	CHECK_EQ(map_count(p), 4);
+	ENDP(p);
+}
+
+/* A special mapping ([vvar]) cannot be split by MAP_FIXED or mprotect
+ * either (EINVAL, nothing changed); an mprotect that changes nothing is 0.
+ * live (unit_errno): "MAP_FIXED 1 page at vvar+1p -> -EINVAL", "MAP_FIXED 2
+ * pages at vvar-1p (overlaps its first page) -> -EINVAL", "mprotect vvar first
+ * page R (unchanged) -> 0", "mprotect vvar first page NONE (split) ->
+ * -EINVAL", maps unchanged; p07: "mprotect [vvar] RW -> -EACCES" */
+TEST(special_mapping_split_einval)
+{
+	um_proc *p = new_proc();
+
+	CHECK_EQ(um_mmap(p, VVAR + PG, PG, RW, APF, NOFD, 0), -EINVAL);
+	CHECK_EQ(um_mmap(p, VVAR - PG, 2 * PG, RW, APF, NOFD, 0), -EINVAL);
+	CHECK_EQ(um_mprotect(p, VVAR, PG, R), 0);
+	CHECK_EQ(um_mprotect(p, VVAR, PG, PROT_NONE), -EINVAL);
+	CHECK_EQ(um_mprotect(p, VVAR, 4 * PG, RW), -EACCES);
+	CHECK_STR(region(p, VVAR - 16 * PG, VVAR + 4 * PG),
+		  "7ffff7ff7000-7ffff7ffb000 r--p 00000000\n");
 	CHECK_EQ(map_count(p), 4);
 	ENDP(p);
 }
@@ -1221,6 +1438,25 @@ TEST(brk_limits)
 	ENDP(p);
 }
 
+/* brk shrinks by unmapping [newbrk, oldbrk) of the heap VMA; when the
+ * program has unmapped the heap itself there is nothing there and the shrink
+ * fails (the old break is returned), so a later grow starts at the old break.
+ * live (unit_brk D, b0 = 0x405000): "brk(b0+1p) -> 0x406000", "munmap [b0,
+ * b0+1p) -> 0", "brk(b0) (shrink, no heap VMA left) -> 0x406000", "brk(b0+2p)
+ * -> 0x407000" with only "00406000-00407000 rw-p ... [heap]" */
+TEST(brk_shrink_after_heap_unmapped)
+{
+	um_proc *p = new_proc();
+	const unsigned long b0 = START_BRK;
+
+	CHECK_EQ(um_brk(p, b0 + PG), (long)(b0 + PG));
+	CHECK_EQ(um_munmap(p, b0, PG), 0);
+	CHECK_EQ(um_brk(p, b0), (long)(b0 + PG));
+	CHECK_EQ(um_brk(p, b0 + 2 * PG), (long)(b0 + 2 * PG));
+	CHECK_STR(region(p, b0 - PG, b0 + 64 * PG), "55555555a000-55555555b000 rw-p 00000000\n");
+	ENDP(p);
+}
+
 /* brk is limited by RLIMIT_DATA: the heap may reach it exactly.
  * live (p09, RLIMIT_DATA = 0x20000): "brk(b0 + 16 pages) -> b0+16p", "brk(b0 +
  * 40 pages) -> unchanged"; the exact edge follows do_brk_flags' may_expand_vm
@@ -1299,6 +1535,7 @@ int main(void)
 	RUN_ISOLATED(mmap_bad_map_type_einval);
 	RUN_ISOLATED(mmap_shared_validate_unknown_flag_eopnotsupp);
 	RUN_ISOLATED(mmap_shared_validate_above4g_accepted);
+	RUN_ISOLATED(mmap_sync_depends_on_filesystem);
 	RUN_ISOLATED(mmap_unaligned_offset_einval);
 	RUN_ISOLATED(mmap_offset_overflow_eoverflow);
 	RUN_ISOLATED(mmap_regular_file_offset_limit_eoverflow);
@@ -1307,6 +1544,8 @@ int main(void)
 	RUN_ISOLATED(mmap_shared_write_on_rdonly_fd_eacces);
 	RUN_ISOLATED(mmap_unmappable_files_enodev);
 	RUN_ISOLATED(mmap_growsdown_needs_private_anon);
+	RUN_ISOLATED(mmap_ignores_unknown_prot_bits);
+	RUN_ISOLATED(mmap_hugetlb_errors);
 	RUN_ISOLATED(mmap_fixed_unaligned_einval);
 	RUN_ISOLATED(mmap_fixed_replaces_and_splits);
 	RUN_ISOLATED(mmap_fixed_noreplace_eexist);
@@ -1317,15 +1556,18 @@ int main(void)
 	RUN_ISOLATED(mmap_growsdown_guard_gap);
 	RUN_ISOLATED(max_map_count_limits);
 	RUN_ISOLATED(rlimit_as_enomem);
+	RUN_ISOLATED(rlimit_as_refused_fixed_leaves_split);
 	RUN_ISOLATED(rlimit_data_enomem);
 	RUN_ISOLATED(munmap_einval_and_holes);
 	RUN_ISOLATED(munmap_spanning_vmas_and_hole);
 	RUN_ISOLATED(munmap_split_special_einval);
+	RUN_ISOLATED(special_mapping_split_einval);
 	RUN_ISOLATED(mprotect_argument_errors);
 	RUN_ISOLATED(mprotect_hole_enomem_partial);
 	RUN_ISOLATED(mprotect_write_on_readonly_shared_eacces);
 	RUN_ISOLATED(mprotect_grows_flags);
 	RUN_ISOLATED(brk_limits);
+	RUN_ISOLATED(brk_shrink_after_heap_unmapped);
 	RUN_ISOLATED(brk_rlimit_data);
 	um_engine_free(eng);
 	remove_files();

@@ -418,6 +418,15 @@ TEST(c05_fixed)
 		  "4fffff000-500000000 rw-p 00000000 00:00 0\n"
 		  "500001000-500004000 rw-p 00000000 00:00 0\n");
 	clean(p);
+	/* into a 1-page hole between a compatible VMA and the source: all three
+	 * merge (the source VMA is absorbed), then the source page is cut out */
+	mm(p, X - 2 * PG, PG, RW, AP | FX);
+	mm(p, X, 2 * PG, RW, AP | FX);
+	CHECK_EQ(um_mremap(p, X, PG, PG, MAY | FIX, X - PG), X - PG);
+	CHECK_STR(region(p, X - 2 * PG, X + 4 * PG),
+		  "4ffffe000-500000000 rw-p 00000000 00:00 0\n"
+		  "500001000-500002000 rw-p 00000000 00:00 0\n");
+	clean(p);
 	/* adjacent above: [AAAA]  ->  __[AAAA] */
 	mm(p, X, 4 * PG, RW, AP | FX);
 	CHECK_EQ(um_mremap(p, X, 2 * PG, 2 * PG, MAY | FIX, X + 4 * PG), X + 4 * PG);
@@ -444,6 +453,12 @@ TEST(c05_fixed)
 	CHECK_STR(region(p, X, Y + 8 * PG),
 		  "600000000-600002000 rw-p 00000000 00:00 0\n"
 		  "600002000-600004000 r--p 00000000 00:00 0\n");
+	clean(p);
+	/* a FIXED shrink may span VMAs: only what remains must be in one */
+	mm(p, X, 2 * PG, RW, AP | FX);
+	mm(p, X + 2 * PG, 2 * PG, R, AP | FX);
+	CHECK_EQ(um_mremap(p, X, 4 * PG, PG, MAY | FIX, Y), Y);
+	CHECK_STR(region(p, X, Y + 8 * PG), "600000000-600001000 rw-p 00000000 00:00 0\n");
 	clean(p);
 	/* ... keeping holes; what lies in a hole's target stays */
 	mm(p, X, 2 * PG, RW, AP | FX);
@@ -661,8 +676,8 @@ TEST(c10_special)
 	CHECK_EQ(um_mremap(p, T, 4 * PG, 4 * PG, MAY | DU, 0), -EINVAL);
 	CHECK_EQ(um_mremap(p, vdso, 2 * PG, 2 * PG, MAY | DU, 0), -EINVAL);
 	CHECK_EQ(um_mremap(p, vdso, PG, PG, MAY | FIX, Y), -EINVAL);
-	/* The kernel also refuses to shrink [vdso] in place (EINVAL: a special
-	 * mapping cannot be split); that is munmap's split rule, not tested here. */
+	/* shrinking in place splits it: refused too */
+	CHECK_EQ(um_mremap(p, vdso, 2 * PG, PG, 0, 0), -EINVAL);
 	CHECK_EQ(um_mremap(p, vdso, 2 * PG, 2 * PG, MAY | FIX, Y), Y);
 	CHECK_STR(region(p, Y, Y + 4 * PG), "600000000-600002000 r-xp 00000000 00:00 0 [vdso]\n");
 	CHECK_EQ(um_mremap(p, Y, 2 * PG, 2 * PG, MAY | FIX, vdso), vdso);

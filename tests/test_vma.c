@@ -4,8 +4,8 @@
  *
  * The model is an array of page states over a window of the address space:
  * -1 for unmapped, else the PROT_* value of the page, plus GD for pages of a
- * MAP_GROWSDOWN mapping.  Random sequences of
- * mmap (MAP_FIXED, MAP_FIXED_NOREPLACE, hinted, un-hinted), munmap and
+ * MAP_GROWSDOWN mapping.  Random sequences of mmap (MAP_FIXED,
+ * MAP_FIXED_NOREPLACE, hinted, un-hinted; one in ten growsdown), munmap and
  * mprotect of random ranges are applied to both, and after each step:
  *   - the call's result is what the model predicts (address or -errno);
  *   - /proc/PID/maps (um_maps) equals the text the model implies: one line per
@@ -27,11 +27,13 @@
  * an 8-page guard gap (um_engine_config.stack_guard_gap, Linux's
  * stack_guard_gap= boot parameter) so that it matters inside a small window.
  *
- * The processes are "empty" (no stack, vdso or vsyscall), so the window is
- * the whole of maps.  The expected layout rules were checked against the live
- * kernel by tests/probe/p02_placement.c and p06_holes.c (mmap_base is
- * 0x7ffff7fff000 with an 8 MiB stack rlimit; first un-hinted page lands right
- * below it; mprotect over a hole changes the part before the hole).
+ * The random runs use "empty" processes (no stack, vdso or vsyscall), so the
+ * window is the whole of maps.  The layout rules were checked against the
+ * live kernel by tests/probe/p02_placement.c, p02b_exhaust.c, p06_holes.c and
+ * unit_merge.c (docs/kernel-notes.md §2, §3.2): mmap_base is 0x7ffff7fff000
+ * with an 8 MiB stack rlimit; the first un-hinted page lands right below it;
+ * hints and the guard gap as above; mprotect over a hole changes the part
+ * before the hole.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -597,6 +599,101 @@ TEST(bottomup_lowest_gap_that_fits)
 }
 
 /*
+ * mmap_base = PAGE_ALIGN(TASK_SIZE - clamp(RLIMIT_STACK + guard gap, 128 MiB,
+ * TASK_SIZE/6*5)); the first un-hinted page goes right below it (the default
+ * image puts 8 pages of [vvar]/[vvar_vclock]/[vdso] there first).  An
+ * unlimited stack does not switch to the bottom-up layout.
+ * live (p02, fresh exec per RLIMIT_STACK): 8 MiB -> vdso block ends at
+ * 0x7ffff7fff000, first 4 KiB mmap 0x7ffff7ff6000; 1 GiB -> 0x7fffbfeff000 /
+ * 0x7fffbfef6000; unlimited -> 0x155555556000 / 0x15555554d000, the second
+ * mmap below the first (0x15555554c000)
+ */
+TEST(mmap_base_follows_stack_rlimit)
+{
+	static const struct {
+		unsigned long stack, base;
+	} cases[] = {
+		{ 8 * MiB, 0x7ffff7fff000UL },
+		{ 1UL << 30, 0x7fffbfeff000UL },
+		{ UM_RLIM_INFINITY, 0x155555556000UL },
+	};
+	um_engine *e = new_engine();
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct um_proc_config c = {
+			.set_limits = 1, .rlimit_stack = cases[i].stack,
+			.rlimit_as = UM_RLIM_INFINITY, .rlimit_data = UM_RLIM_INFINITY,
+			.rlimit_memlock = 8 * MiB,
+		};
+		um_proc *p = um_proc_new(e, &c);
+		struct um_stats st;
+
+		um_proc_stats(p, &st);
+		CHECK_EQ(st.mmap_base, cases[i].base);
+		CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1UL, 0), (long)(cases[i].base - 9 * PG));
+		CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1UL, 0), (long)(cases[i].base - 10 * PG));
+		um_proc_free(p);
+	}
+	um_engine_free(e);
+}
+
+/*
+ * When nothing fits below mmap_base the search falls back to bottom-up from
+ * mmap_legacy_base (TASK_SIZE/3) to TASK_SIZE, i.e. in practice to the lowest
+ * gap above mmap_base.  Neither search goes below mmap_min_addr (65536 here:
+ * the kernel's variable includes CONFIG_LSM_MMAP_MIN_ADDR), so the free
+ * [4 KiB, 64 KiB) is never used.  A 2 MiB request in the fallback gets the
+ * top-down THP quirk (an aligned gap start is moved up by 2 MiB).
+ *
+ *   0x10000                                  [vvar][vdso]          [stack]
+ *   |NNNNNNNNNNN_NNNNNNNNNNNNNNNNNNNNNNNNNNNNN|vvvvvvvv|_______..._|ssss|
+ *                ^ 0x400000: the one free page below mmap_base
+ *
+ * live (p02b_exhaust, everything from 0x10000 to [vvar] filled with PROT_NONE
+ * NORESERVE except one page): "mmap 4K unhinted (below mmap_base is full) ->
+ * the free page", "mmap 4K unhinted again -> 0x7ffff7fff000", "mmap 2MiB
+ * unhinted -> 0x7ffff8200000", "mmap 200MiB unhinted -> -ENOMEM", "mmap 4K
+ * MAP_32BIT -> -ENOMEM", "munmap one page ... at 0x500000000" then "mmap 4K
+ * unhinted -> 0x500000000", "munmap 2 pages at 0x600000000" then
+ * "-> 0x600001000", "-> 0x600000000", "-> 0x7ffff8000000"
+ */
+TEST(topdown_full_falls_back_bottom_up)
+{
+	um_engine *e = new_engine();
+	struct um_proc_config c = {
+		.set_limits = 1, .rlimit_stack = 8 * MiB,
+		.rlimit_as = UM_RLIM_INFINITY, .rlimit_data = UM_RLIM_INFINITY,
+		.rlimit_memlock = 8 * MiB,
+	};
+	um_proc *p = um_proc_new(e, &c);   /* default image: [vvar] at 0x7ffff7ff7000 */
+	const unsigned long NN = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE;
+	const unsigned long anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	const unsigned long vvar = 0x7ffff7ff7000UL, hole = 0x400000UL;
+
+	CHECK_EQ(um_mmap(p, 0x10000, hole - 0x10000, PROT_NONE, NN, -1UL, 0), 0x10000L);
+	CHECK_EQ(um_mmap(p, hole + PG, vvar - hole - PG, PROT_NONE, NN, -1UL, 0),
+		 (long)(hole + PG));
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon, -1UL, 0), (long)hole);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon, -1UL, 0), 0x7ffff7fff000L);
+	CHECK_EQ(um_mmap(p, 0, 2 * MiB, PROT_READ | PROT_WRITE, anon, -1UL, 0),
+		 0x7ffff8200000L);
+	CHECK_EQ(um_mmap(p, 0, 200 * MiB, PROT_READ | PROT_WRITE, anon, -1UL, 0), -ENOMEM);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon | MAP_32BIT, -1UL, 0),
+		 -ENOMEM);
+	CHECK_EQ(um_munmap(p, 0x500000000UL, PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon, -1UL, 0), 0x500000000L);
+	CHECK_EQ(um_munmap(p, 0x600000000UL, 2 * PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon, -1UL, 0), 0x600001000L);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon, -1UL, 0), 0x600000000L);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ | PROT_WRITE, anon, -1UL, 0), 0x7ffff8000000L);
+	CHECK_EQ(um_validate(p), 0);
+	um_proc_free(p);
+	um_engine_free(e);
+}
+
+/*
  * find_vma-style lookups through munmap/mprotect at VMA boundaries, on a tree
  * of many VMAs: every second page mapped, then the holes filled one by one
  * (each fill merges three VMAs into one when the protections agree).
@@ -646,6 +743,8 @@ int main(void)
 	RUN(random_bottomup_many_vmas);
 	RUN(topdown_highest_gap_that_fits);
 	RUN(bottomup_lowest_gap_that_fits);
+	RUN(mmap_base_follows_stack_rlimit);
+	RUN(topdown_full_falls_back_bottom_up);
 	RUN(fill_holes_merges_everything);
 	return check_summary();
 }

@@ -240,6 +240,11 @@ static void c05_fixed(void)
 	SHOW("unpopulated 1p to X-1p (adjacent below)", MREMAP(X, PG, PG, MAY | FIX, X - PG));
 	maps("X", X - PG, X + 4 * PG);
 	clean();
+	MMAP(X - 2 * PG, PG, RW, AP | MAP_FIXED, -1, 0);
+	MMAP(X, 2 * PG, RW, AP | MAP_FIXED, -1, 0);
+	SHOW("unpopulated 1p into the 1p hole below it (3-way merge)", MREMAP(X, PG, PG, MAY | FIX, X - PG));
+	maps("X", X - 2 * PG, X + 4 * PG);
+	clean();
 	MMAP(X, 4 * PG, RW, AP | MAP_FIXED, -1, 0);
 	SHOW("unpopulated (X, 2p) to X+4p (adjacent above)", MREMAP(X, 2 * PG, 2 * PG, MAY | FIX, X + 4 * PG));
 	maps("X", X, X + 8 * PG);
@@ -257,6 +262,11 @@ static void c05_fixed(void)
 	MMAP(X, 2 * PG, RW, AP | MAP_FIXED, -1, 0);
 	MMAP(X + 2 * PG, 2 * PG, R, AP | MAP_FIXED, -1, 0);
 	SHOW("two VMAs 4p to Y", MREMAP(X, 4 * PG, 4 * PG, MAY | FIX, Y));
+	maps("X..Y", X, Y + 8 * PG);
+	clean();
+	MMAP(X, 2 * PG, RW, AP | MAP_FIXED, -1, 0);
+	MMAP(X + 2 * PG, 2 * PG, R, AP | MAP_FIXED, -1, 0);
+	SHOW("two VMAs, FIXED shrink 4p -> 1p to Y", MREMAP(X, 4 * PG, PG, MAY | FIX, Y));
 	maps("X..Y", X, Y + 8 * PG);
 	clean();
 	MMAP(X, 2 * PG, RW, AP | MAP_FIXED, -1, 0);

@@ -5,7 +5,7 @@
  *
  *   gcc -O1 -static -nostdlib -fno-builtin -fno-stack-protector \
  *       -o /tmp/unit_brk tests/probe/unit_brk.c
- *   setarch -R /tmp/unit_brk A; setarch -R /tmp/unit_brk B; ... (one
+ *   setarch -R /tmp/unit_brk A; ... B; ... C; ... D (one
  *   scenario per exec, so each starts from a fresh break)
  */
 #include "mini.h"
@@ -50,6 +50,13 @@ int main(int argc, char **argv, char **envp)
 		heap(b0, "after mmap");
 		show("brk(b0+3p)", BRK(b0 + 3 * PG));
 		heap(b0, "after brk");
+		break;
+	case 'D':   /* brk_shrink_after_heap_unmapped (test_mmap_errno.c) */
+		show("brk(b0+1p)", BRK(b0 + PG));
+		show("munmap [b0, b0+1p)", S6(__NR_munmap, b0, PG, 0, 0, 0, 0));
+		show("brk(b0) (shrink, no heap VMA left)", BRK(b0));
+		show("brk(b0+2p)", BRK(b0 + 2 * PG));
+		heap(b0, "after grow");
 		break;
 	}
 	return 0;

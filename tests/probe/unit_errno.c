@@ -132,6 +132,52 @@ int main(void)
 	if (r[1] > 0)
 		MUNMAP(r[1], PG);
 
+	SECTION("MAP_FIXED whose file ->mmap fails (MAP_SYNC on ext4) over an existing mapping");
+	{
+		char path[64];
+		long fd;
+
+		snprintf(path, sizeof path, "/tmp/unit_errno_sync_%d", getpid());
+		fd = make_file(path, 4 * PG);
+		MMAP(a, 4 * PG, RW, AP | MAP_FIXED, -1, 0);
+		*(volatile char *)(a + PG) = 42;
+		r[0] = MMAP(a + PG, 2 * PG, RW, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED, fd, 0);
+		printf("  SHARED_VALIDATE|MAP_SYNC|MAP_FIXED file over anon         -> %s\n", rs(r[0]));
+		maps("after", a, a + 8 * PG);
+		MMAP(a, 4 * PG, RW, AP | MAP_FIXED, -1, 0);
+		r[1] = MMAP(a + PG, 2 * PG, RW, MAP_SHARED | MAP_SYNC | MAP_FIXED, fd, 0);
+		printf("  SHARED|MAP_SYNC|MAP_FIXED file over anon                  -> %s\n", rs(r[1]));
+		maps("after", a, a + 8 * PG);
+		MMAP(a, 4 * PG, RW, AP | MAP_FIXED, -1, 0);
+		r[2] = MMAP(a + PG, 2 * PG, RW, MAP_PRIVATE | MAP_SYNC | MAP_FIXED, fd, 0);
+		printf("  PRIVATE|MAP_SYNC|MAP_FIXED file over anon                 -> %s\n", rs(r[2]));
+		maps("after", a, a + 8 * PG);
+		MUNMAP(a, 8 * PG);
+		sc(SYS_close, fd);
+		sc(SYS_unlink, path);
+	}
+
+	SECTION("MAP_SYNC on tmpfs (/dev/shm), MAP_FIXED over an existing mapping");
+	{
+		char path[64];
+		long fd;
+
+		snprintf(path, sizeof path, "/dev/shm/unit_errno_sync_%d", getpid());
+		fd = make_file(path, 4 * PG);
+		MMAP(a, 4 * PG, RW, AP | MAP_FIXED, -1, 0);
+		r[0] = MMAP(a + PG, 2 * PG, RW, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED, fd, 0);
+		printf("  SHARED_VALIDATE|MAP_SYNC|MAP_FIXED tmpfs over anon        -> %s\n", rs(r[0]));
+		maps("after", a, a + 8 * PG);
+		r[1] = MMAP(a + PG, 2 * PG, RW, MAP_SHARED | MAP_SYNC | MAP_FIXED, fd, 0);
+		printf("  SHARED|MAP_SYNC|MAP_FIXED tmpfs over anon                 -> %s\n", rs(r[1]));
+		r[2] = MMAP(a + 4 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_SYNC | MAP_FIXED, fd, 0);
+		printf("  PRIVATE|MAP_SYNC|MAP_FIXED tmpfs                          -> %s\n", rs(r[2]));
+		maps("after", a, a + 8 * PG);
+		MUNMAP(a, 8 * PG);
+		sc(SYS_close, fd);
+		sc(SYS_unlink, path);
+	}
+
 	SECTION("MAP_32BIT in an empty window [1 GiB, 2 GiB)");
 	r[0] = MMAP(0, 1UL << 30, PROT_NONE, AP | MAP_32BIT, -1, 0);
 	if (r[0] > 0)

@@ -144,6 +144,19 @@ int main(void)
 	SHOWX("shared_anon");
 	CLEAN();
 
+	{
+		long z = sc(SYS_open, "/dev/zero", O_RDWR, 0);
+
+		MMAP(X, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED, z, 0);
+		MMAP(X + 2 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED, z, 0);
+		MMAP(X + 4 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED, z, 2 * PG);
+		MMAP(X + 6 * PG, 2 * PG, RW, AP | MAP_FIXED, -1, 0);
+		SHOWX("devzero_private");
+		maps("devzero_private (full lines)", X, X + 8 * PG);
+		CLEAN();
+		sc(SYS_close, z);
+	}
+
 	MMAP(X, 2 * PG, RW, AP | MAP_FIXED | MAP_POPULATE, -1, 0);
 	MMAP(X + 2 * PG, 2 * PG, RW, AP | MAP_FIXED, -1, 0);
 	SHOWX("populated_then_untouched");
