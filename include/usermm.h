@@ -109,8 +109,11 @@ long um_mlockall(um_proc *p, unsigned long flags);
 long um_munlockall(um_proc *p);
 long um_msync(um_proc *p, unsigned long addr, unsigned long len,
 	      unsigned long flags);
-/* vec receives one byte per page; NULL means "the guest passed a bad
- * pointer" and yields -EFAULT where Linux would fault on it. */
+/* vec receives one byte per page.  Two stand-ins for a guest's bad pointer:
+ * NULL is a user-space address that faults when written (-EFAULT after the
+ * range checks), UM_VEC_NOT_USER one outside user space (-EFAULT first, as
+ * access_ok fails). */
+#define UM_VEC_NOT_USER ((unsigned char *)~0UL)
 long um_mincore(um_proc *p, unsigned long addr, unsigned long len,
 		unsigned char *vec);
 

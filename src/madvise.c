@@ -131,11 +131,15 @@ static int madvise_new_flags(const struct vma *v, int behavior, unsigned long *o
 			return -EINVAL;
 		f |= VM_WIPEONFORK;
 		break;
-	case MADV_KEEPONFORK: f &= ~VM_WIPEONFORK; break;
+	case MADV_KEEPONFORK:
+		if (f & VM_DROPPABLE)   /* droppable memory never survives fork */
+			return -EINVAL;
+		f &= ~VM_WIPEONFORK;
+		break;
 	case MADV_DONTDUMP:   f |= VM_DONTDUMP; break;
 	case MADV_DODUMP:
-		if (!(f & VM_HUGETLB) && (f & VM_SPECIAL))
-			return -EINVAL;
+		if ((!(f & VM_HUGETLB) && (f & VM_SPECIAL)) || (f & VM_DROPPABLE))
+			return -EINVAL;   /* ...nor is it ever dumped */
 		f &= ~VM_DONTDUMP;
 		break;
 	case MADV_MERGEABLE:

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "usermm.h"
 #include "internal.h"
 
 /* Linux walks at most a page of vector bytes per round. */
@@ -117,6 +118,8 @@ long sys_mincore(struct mm *mm, unsigned long start, unsigned long len,
 	if (!user_range_ok(start, len))
 		return -ENOMEM;
 	pages = (len >> PAGE_SHIFT) + (offset_in_page(len) != 0);
+	if (vec == UM_VEC_NOT_USER)
+		return -EFAULT;   /* access_ok(vec, pages) */
 	while (pages) {
 		long n = do_mincore(mm, start, um_min(pages, MINCORE_CHUNK), vec);
 

@@ -97,6 +97,8 @@ int __mm_populate(struct mm *mm, unsigned long start, unsigned long len,
 	struct vma *v;
 	int err;
 
+	if (!len)
+		return 0;
 	for (v = find_vma_intersection(mm, start, end); v && v->vm_start < end;
 	     v = v->next) {
 		if (v->vm_flags & (VM_IO | VM_PFNMAP))
@@ -115,7 +117,7 @@ int __mm_populate(struct mm *mm, unsigned long start, unsigned long len,
  * secretmem, also refused by Linux, do not exist in the model). */
 static bool vma_lock_exempt(const struct vma *v)
 {
-	return (v->vm_flags & (VM_SPECIAL | VM_HUGETLB)) || v->special;
+	return (v->vm_flags & (VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE)) || v->special;
 }
 
 /* Give [start, end) of *pvma the lock flags in @newflags (mlock_fixup). */

@@ -195,7 +195,8 @@ static int check_file_mapping(struct um_file *file, unsigned long prot,
 	case MAP_SHARED_VALIDATE:
 		/* MAP_SYNC passes validation where the fs can do it (ext4, xfs:
 		 * FOP_MMAP_SYNC); their ->mmap then refuses it without DAX. */
-		if (flags & ~(LEGACY_MAP_MASK | (file->thp_aligned_fs ? MAP_SYNC : 0)))
+		if (flags & ~(LEGACY_MAP_MASK | (file->thp_aligned_fs &&
+			      file->kind == FILE_REGULAR ? MAP_SYNC : 0)))
 			return -EOPNOTSUPP;
 		if ((prot & PROT_WRITE) && !(file->fmode & FMODE_WRITE))
 			return -EACCES;
@@ -405,8 +406,7 @@ static int mmap_file(struct mm *mm, struct vma *v)
 			v->vm_file = file_shmem(++*mm->next_shmem_ino);
 			file_put(f);
 			if (!v->vm_file)
-				return -ENOMEM;
-			v->vm_pgoff = 0;
+				return -ENOMEM;   /* the offset given is kept */
 		}
 		return 0;
 	}
@@ -474,7 +474,8 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 	remove_range(mm, addr, end);
 	/* ext4/xfs ->mmap refuse VM_SYNC without DAX, after MAP_FIXED has
 	 * already removed the old range. */
-	if (file && (vm_flags & VM_SYNC) && file->thp_aligned_fs)
+	if (file && (vm_flags & VM_SYNC) && file->thp_aligned_fs &&
+	    file->kind == FILE_REGULAR)
 		return -EOPNOTSUPP;
 	if (!prepared) {
 		vmg.next = find_vma_prev(mm, addr, &vmg.prev);

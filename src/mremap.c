@@ -408,14 +408,14 @@ static long remap_at(struct remap *r)
 
 /*
  * Could this VMA be one of several moved at once?  Linux refuses VMAs armed
- * with userfaultfd and files whose get_unmapped_area might not honour
- * MAP_FIXED; the ones usermm models (anonymous, shmem, regular files placed
- * by thp_get_unmapped_area) all qualify.
+ * with userfaultfd and files with a get_unmapped_area of their own that
+ * might not honour MAP_FIXED.  Of what usermm models, only private
+ * /dev/zero has one (shmem, and files placed by thp_get_unmapped_area, are
+ * known to be good; plain anonymous memory has none).
  */
 static bool multi_move_allowed(const struct vma *v)
 {
-	(void)v;
-	return true;
+	return !v->vm_file || v->vm_file->kind != FILE_DEV_ZERO;
 }
 
 /*

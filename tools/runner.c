@@ -8,6 +8,7 @@
  * exit) belong to the physical-memory layer and are refused with a clear
  * message until it exists.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -93,12 +94,17 @@ static int arg_value(struct runner *r, const struct tr_line *l,
 	unsigned long base;
 
 	if (i == c->vec_arg) {
-		/* strace prints the vector on success, the pointer on failure:
-		 * a pointer outside user space stands for a bad one (EFAULT). */
-		bool bad = a->kind == TR_ARG_NULL ||
-			   (a->kind == TR_ARG_INT && a->value >= 0x7ffffffff000UL);
-
-		*v = bad ? 0 : (unsigned long)vec;
+		/* strace prints the vector on success, the pointer on failure.
+		 * A pointer outside user space fails access_ok; one inside
+		 * that the call reported EFAULT for faulted when written. */
+		if (a->kind == TR_ARG_INT && a->value >= 0x7ffffffff000UL)
+			*v = (unsigned long)UM_VEC_NOT_USER;
+		else if (a->kind == TR_ARG_NULL ||
+			 (a->kind == TR_ARG_INT && l->res.kind == TR_RES_ERRNO &&
+			  l->res.err == EFAULT))
+			*v = 0;
+		else
+			*v = (unsigned long)vec;
 		return 0;
 	}
 	switch (a->kind) {
@@ -171,7 +177,7 @@ static int run_call(struct runner *r, const struct tr_line *l)
 {
 	const struct call_desc *c = find_call(l->name);
 	unsigned long args[6] = { 0 };
-	unsigned char vec[4096];
+	unsigned char vec[4096], *big = NULL;
 	char echo[1024];
 	struct tr_call pc = { 0 };
 	long ret;
@@ -189,10 +195,15 @@ static int run_call(struct runner *r, const struct tr_line *l)
 	for (int i = 0; i < l->nargs; i++)
 		if ((err = arg_value(r, l, c, i, &args[i], vec)))
 			return err;
-	if (c->vec_arg >= 0 && l->args[c->vec_arg].kind == TR_ARG_NULL)
-		args[c->vec_arg] = 0;
-	if (c->vec_arg >= 0 && args[1] > sizeof(vec) * 4096UL)
-		args[c->vec_arg] = 0;   /* too long for our buffer: report EFAULT */
+	if (c->vec_arg >= 0 && args[c->vec_arg] == (unsigned long)vec &&
+	    args[1] > sizeof(vec) * 4096UL) {
+		/* A longer vector: up to 1 GiB of it; beyond that no range can
+		 * be mapped whole, and the call fails before writing far. */
+		unsigned long pages = args[1] / 4096 + 1;
+
+		big = pages <= (1UL << 30) ? malloc(pages) : NULL;
+		args[c->vec_arg] = (unsigned long)big;
+	}
 	ret = um_syscall(r->proc, c->nr, args);
 	pc.name = l->name;
 	pc.nargs = l->nargs;
@@ -202,7 +213,7 @@ static int run_call(struct runner *r, const struct tr_line *l)
 		pc.str_len = l->args[c->str_arg].len;
 	}
 	if (c->vec_arg >= 0 && ret == 0 && args[c->vec_arg])
-		pc.vec = vec;
+		pc.vec = (const unsigned char *)args[c->vec_arg];
 	{
 		struct tr_result res = tr_result_from_ret(ret);
 
@@ -210,6 +221,7 @@ static int run_call(struct runner *r, const struct tr_line *l)
 	}
 	if (r->out)
 		fprintf(r->out, "%s\n", echo);
+	free(big);
 	return check_result(r, l, ret, echo);
 }
 

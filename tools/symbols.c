@@ -33,7 +33,8 @@
  *     mlock2, mlockall, msync and open flags are 32-bit; fds are int.
  *   - addresses: NULL or 0x...; sizes unsigned decimal; mmap offset hex.
  *   - results: hex for mmap/mremap/brk, decimal otherwise; errors
- *     "-1 ENOMEM (Cannot allocate memory)" with strerror's text.
+ *     "-1 ENOMEM (Cannot allocate memory)" with strerror's text, and
+ *     "-1 (errno 200)" for an errno with no name.
  */
 #include "trace.h"
 
@@ -774,10 +775,11 @@ static void put_errno(struct sb *sb, int err)
 	int restart = err >= 512 && err <= 516 && err != 515;
 
 	sb_puts(sb, restart ? "? " : "-1 ");
-	if (name)
-		sb_puts(sb, name);
-	else
-		sb_printf(sb, "ERRNO_%d", err);
+	if (!name) {   /* strace's form for a number it has no name for */
+		sb_printf(sb, "(errno %d)", err);
+		return;
+	}
+	sb_puts(sb, name);
 	sb_printf(sb, " (%s)", tr_errno_text(err));
 }
 

@@ -640,6 +640,18 @@ static int parse_errno_after(struct ps *p, struct tr_result *r)
 	char *name;
 
 	skip_ws(p);
+	if (!strncmp(p->s + p->i, "(errno ", 7)) {
+		/* strace: "-1 (errno 2997)" for an error it cannot name */
+		unsigned long v;
+		size_t m;
+
+		if (scan_int(p->s + p->i + 7, &m, &v) || v == 0 || v > 4095 ||
+		    p->s[p->i + 7 + m] != ')')
+			return fail(p, "bad errno '%.20s'", p->s + p->i);
+		r->err = (int)v;
+		p->i += 7 + m + 1;
+		return 0;
+	}
 	n = ident_len(p->s + p->i);
 	if (n == 0)
 		return 0;

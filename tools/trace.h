@@ -71,7 +71,7 @@ struct tr_arg {
 enum tr_res_kind {
 	TR_RES_NONE,    /* no "= ..." */
 	TR_RES_VALUE,   /* = 0, = 0x7f..., = 3: value */
-	TR_RES_ERRNO,   /* = -1 ENOMEM (...): err */
+	TR_RES_ERRNO,   /* = -1 ENOMEM (...), = -1 (errno 2997): err */
 	TR_RES_UNKNOWN, /* = ? (err is set when strace adds ERESTARTSYS etc.) */
 	TR_RES_BIND,    /* = $a: name */
 	TR_RES_SIGNAL,  /* = SIGSEGV SEGV_MAPERR (or a number): sig, and
