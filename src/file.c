@@ -184,7 +184,7 @@ struct um_file *file_image(const char *path, unsigned long dev, unsigned long in
 	return f;
 }
 
-struct um_file *file_shmem(unsigned long ino)
+struct um_file *file_shmem(unsigned long ino, unsigned long size)
 {
 	struct um_file *f = file_alloc("/dev/zero (deleted)");
 
@@ -194,6 +194,7 @@ struct um_file *file_shmem(unsigned long ino)
 	f->fmode = FMODE_READ | FMODE_WRITE;
 	f->dev = makedev(0, 1);
 	f->ino = ino;
+	f->size = size;
 	return f;
 }
 

@@ -34,7 +34,8 @@ int file_from_host_fd(int hfd, unsigned long flags, const char *path,
 /* A file named by a maps line, with no host file behind it. */
 struct um_file *file_image(const char *path, unsigned long dev, unsigned long ino);
 /* Shared anonymous memory: "/dev/zero (deleted)". */
-struct um_file *file_shmem(unsigned long ino);
+/* Shared anonymous memory of @size bytes: "/dev/zero (deleted)". */
+struct um_file *file_shmem(unsigned long ino, unsigned long size);
 
 int um_host_close(int fd);
 #endif

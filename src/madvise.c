@@ -98,8 +98,7 @@ static bool vma_anon(const struct vma *v)
 {
 	if (v->special)
 		return false;
-	return !v->vm_file ||
-	       (v->vm_file->kind == FILE_DEV_ZERO && !(v->vm_flags & VM_SHARED));
+	return vma_is_anonymous(v);
 }
 
 /* ---- advice that changes VMA flags -------------------------------------------- */

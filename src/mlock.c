@@ -54,10 +54,13 @@ unsigned long vma_file_end(const struct vma *v)
 	unsigned long pages;
 	struct stat st;
 
-	if (!f || f->kind != FILE_REGULAR || f->host_fd < 0 ||
-	    fstat(f->host_fd, &st) != 0)
+	if (f && f->kind == FILE_SHMEM)   /* its size was fixed at mmap */
+		pages = (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	else if (!f || f->kind != FILE_REGULAR || f->host_fd < 0 ||
+		 fstat(f->host_fd, &st) != 0)
 		return v->vm_end;
-	pages = ((unsigned long)st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	else
+		pages = ((unsigned long)st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	if (pages <= v->vm_pgoff)
 		return v->vm_start;
 	if (pages - v->vm_pgoff >= vma_pages(v))

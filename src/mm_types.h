@@ -96,6 +96,7 @@ struct um_file {
 	bool noexec;              /* on a noexec mount */
 	bool append_only;         /* inode is append-only (chattr +a) */
 	bool thp_aligned_fs;      /* fs places mappings with thp_get_unmapped_area */
+	unsigned long size;       /* FILE_SHMEM: bytes, fixed when created */
 	char *path;               /* the maps name; "" for none */
 };
 
@@ -131,12 +132,13 @@ static inline unsigned long vma_pages(const struct vma *v)
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 }
 
-/* Anonymous memory, as Linux's vma_is_anonymous (no vm_ops): no file, or a
- * private mapping of /dev/zero, which keeps the file for maps and merging. */
+/* Anonymous memory, as Linux's vma_is_anonymous (no vm_ops): no file, or
+ * /dev/zero mapped without VM_SHARED (private, or shared from a read-only
+ * fd), which keeps the file for maps and merging.  A writable shared
+ * /dev/zero mapping became shmem when it was made. */
 static inline bool vma_is_anonymous(const struct vma *v)
 {
-	return !v->vm_file ||
-	       (v->vm_file->kind == FILE_DEV_ZERO && !(v->vm_flags & VM_MAYSHARE));
+	return !v->vm_file || v->vm_file->kind == FILE_DEV_ZERO;
 }
 
 /* Where a VMA's reach starts, counting the stack guard gap below it. */

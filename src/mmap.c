@@ -20,7 +20,6 @@
  * Locking: the caller (engine.c) holds the address space.
  */
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include "internal.h"
 #include "file.h"
 #include "alloc.h"
@@ -252,47 +251,13 @@ static int check_anon_mapping(unsigned long flags, unsigned long addr,
 	}
 }
 
-/* ---- populate (VMA-level effects only) ------------------------------------- */
+/* ---- populate ---------------------------------------------------------------- */
 
-/* A write fault on private memory gives the VMA its anon_vma.  Returns -EFAULT
- * when part of the range lies wholly past the end of the file (SIGBUS),
- * which mlock reports and MAP_POPULATE ignores. */
-static int populate_vma(struct mm *mm, struct vma *v, unsigned long start,
-			unsigned long end)
-{
-	unsigned long file_end = ~0UL;
-	struct stat st;
-	int err = 0;
-
-	if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
-		return 0;
-	if (!(v->vm_flags & VM_ACCESS_FLAGS))
-		return 0;
-	if (v->vm_file && v->vm_file->kind == FILE_REGULAR &&
-	    v->vm_file->host_fd >= 0 && fstat(v->vm_file->host_fd, &st) == 0) {
-		unsigned long pages = ((unsigned long)st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-		unsigned long first = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);
-
-		file_end = pages > v->vm_pgoff ?
-			   v->vm_start + ((pages - v->vm_pgoff) << PAGE_SHIFT) : v->vm_start;
-		if (file_end < end)
-			err = -EFAULT;
-		if (first >= pages)
-			return err;
-	}
-	if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE &&
-	    anon_vma_prepare(mm, v))
-		return -ENOMEM;
-	return err;
-}
-
+/* MAP_POPULATE, MAP_LOCKED and the like: fault the range in, ignoring
+ * failures (mlock.c's __mm_populate does the work). */
 void mm_populate(struct mm *mm, unsigned long start, unsigned long len)
 {
-	unsigned long end = start + len;
-	struct vma *v;
-
-	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->next)
-		populate_vma(mm, v, um_max(start, v->vm_start), um_min(end, v->vm_end));
+	(void)__mm_populate(mm, start, len, true);
 }
 
 /* ---- unmapping ---------------------------------------------------------------- */
@@ -398,12 +363,14 @@ static int mmap_file(struct mm *mm, struct vma *v)
 	struct um_file *f = v->vm_file;
 
 	if (!f && (v->vm_flags & VM_SHARED)) {
-		v->vm_file = file_shmem(++*mm->next_shmem_ino);
+		v->vm_file = file_shmem(++*mm->next_shmem_ino,
+						 v->vm_end - v->vm_start);
 		return v->vm_file ? 0 : -ENOMEM;
 	}
 	if (f && f->kind == FILE_DEV_ZERO) {
 		if (v->vm_flags & VM_SHARED) {
-			v->vm_file = file_shmem(++*mm->next_shmem_ino);
+			v->vm_file = file_shmem(++*mm->next_shmem_ino,
+						 v->vm_end - v->vm_start);
 			file_put(f);
 			if (!v->vm_file)
 				return -ENOMEM;   /* the offset given is kept */
@@ -494,7 +461,9 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 	}
 	vm_stat_account(mm, vm_flags, pglen);
 	if (vm_flags & VM_LOCKED) {
-		if (vm_flags & VM_SPECIAL)
+		/* Memory that cannot be locked drops the flag (measured on 6.18:
+		 * droppable memory made under mlockall(MCL_FUTURE) is unlocked). */
+		if (vm_flags & (VM_SPECIAL | VM_DROPPABLE))
 			v->vm_flags &= ~VM_LOCKED_MASK;
 		else
 			mm->locked_vm += pglen;

@@ -97,11 +97,13 @@ static int arg_value(struct runner *r, const struct tr_line *l,
 		/* strace prints the vector on success, the pointer on failure.
 		 * A pointer outside user space fails access_ok; one inside
 		 * that the call reported EFAULT for faulted when written. */
-		if (a->kind == TR_ARG_INT && a->value >= 0x7ffffffff000UL)
+		bool efault = l->res.kind == TR_RES_ERRNO && l->res.err == EFAULT;
+
+		/* "[]" with EFAULT: nothing was copied, so access_ok refused. */
+		if ((a->kind == TR_ARG_INT && a->value >= 0x7ffffffff000UL) ||
+		    (a->kind == TR_ARG_RAW && efault))
 			*v = (unsigned long)UM_VEC_NOT_USER;
-		else if (a->kind == TR_ARG_NULL ||
-			 (a->kind == TR_ARG_INT && l->res.kind == TR_RES_ERRNO &&
-			  l->res.err == EFAULT))
+		else if (a->kind == TR_ARG_NULL || (a->kind == TR_ARG_INT && efault))
 			*v = 0;
 		else
 			*v = (unsigned long)vec;
