@@ -144,6 +144,7 @@ struct um_stats {
 	unsigned long stack_vm;
 	unsigned long brk, start_brk, mmap_base;
 	unsigned long vma_bytes;      /* bytes of memory per VMA (struct size) */
+	unsigned long engine_vmas;    /* VMAs alive in the whole engine (leak checks) */
 };
 void um_proc_stats(um_proc *p, struct um_stats *st);
 

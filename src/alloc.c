@@ -25,15 +25,22 @@ long um_alloc_live(void)
 	return alloc_live;
 }
 
+bool um_alloc_should_fail(void)
+{
+	alloc_calls++;
+	if (fail_at && alloc_calls == fail_at) {
+		fail_at = 0;
+		return true;
+	}
+	return false;
+}
+
 void *um_alloc(size_t size)
 {
 	void *p;
 
-	alloc_calls++;
-	if (fail_at && alloc_calls == fail_at) {
-		fail_at = 0;
+	if (um_alloc_should_fail())
 		return NULL;
-	}
 	p = calloc(1, size);
 	if (p)
 		alloc_live++;

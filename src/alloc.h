@@ -5,9 +5,13 @@
  */
 #ifndef USERMM_ALLOC_H
 #define USERMM_ALLOC_H
+#include <stdbool.h>
 #include <stddef.h>
 
 void *um_alloc(size_t size);           /* zeroed; NULL on (injected) failure */
+/* Counts an allocation and tells whether fault injection fails it (for
+ * allocators of their own, like the VMA slab). */
+bool um_alloc_should_fail(void);
 void um_free(void *p);
 char *um_strdup(const char *s);
 

@@ -22,9 +22,11 @@
 #include "internal.h"
 #include "file.h"
 #include "alloc.h"
+#include "slab.h"
 
 struct um_engine {
 	struct um_sysctl sysctl;
+	struct slab vma_slab;
 	unsigned long next_shmem_ino;
 	int next_pid;
 };
@@ -134,6 +136,7 @@ um_engine *um_engine_new(const struct um_engine_config *cfg)
 			    host_memory_pages();
 	s->thp = cfg->thp_enabled != 0;
 	um_stack_guard_gap = s->stack_guard_gap;
+	slab_init(&e->vma_slab, sizeof(struct vma));
 	e->next_pid = 1000;
 	e->next_shmem_ino = 1000;
 	return e;
@@ -141,6 +144,9 @@ um_engine *um_engine_new(const struct um_engine_config *cfg)
 
 void um_engine_free(um_engine *e)
 {
+	if (!e)
+		return;
+	slab_destroy(&e->vma_slab);
 	um_free(e);
 }
 
@@ -175,7 +181,7 @@ static int add_initial_vma(struct um_proc *p, unsigned long start, unsigned long
 		return -EINVAL;
 	if (find_vma_intersection(mm, start, end))
 		return -EEXIST;
-	v = vma_alloc();
+	v = vma_alloc(mm);
 	if (!v)
 		return -ENOMEM;
 	v->vm_start = start;
@@ -249,6 +255,7 @@ um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg)
 	p->pid = e->next_pid++;
 	mm = &p->mm;
 	mm->sysctl = &e->sysctl;
+	mm->vma_slab = &e->vma_slab;
 	mm->next_shmem_ino = &e->next_shmem_ino;
 	mm->task_size = TASK_SIZE_MAX;
 	mm->topdown = !(cfg && cfg->legacy_layout);
@@ -277,7 +284,7 @@ void um_proc_free(um_proc *p)
 	for (v = p->mm.vma_first; v; v = next) {
 		next = v->next;
 		vma_unlink(&p->mm, v);
-		vma_free(v);
+		vma_free(&p->mm, v);
 	}
 	fdt_destroy(&p->fdt);
 	while (p->names) {
@@ -595,7 +602,8 @@ void um_proc_stats(um_proc *p, struct um_stats *st)
 	st->brk = mm->brk;
 	st->start_brk = mm->start_brk;
 	st->mmap_base = mm->mmap_base;
-	st->vma_bytes = sizeof(struct vma);
+	st->vma_bytes = p->engine->vma_slab.size;
+	st->engine_vmas = p->engine->vma_slab.live;
 }
 
 int um_validate(um_proc *p)

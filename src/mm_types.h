@@ -162,6 +162,11 @@ struct mm {
 	struct rb_root vma_tree;
 	struct vma *vma_first, *vma_last;
 	struct vma *vma_cache;        /* last find_vma hit */
+	/* find_vma's answer for the address the last free-area search chose:
+	 * the VMA above its gap (valid until the tree changes). */
+	unsigned long gap_hint_addr;
+	struct vma *gap_hint_above;
+	bool gap_hint_valid;
 	unsigned long map_count;
 	bool allow_unmerged;          /* a failed call left splits, as Linux does */
 
@@ -185,6 +190,7 @@ struct mm {
 	bool cap_ipc_lock, cap_sys_resource, cap_sys_rawio;
 
 	const struct um_sysctl *sysctl;
+	struct slab *vma_slab;          /* the engine's VMA allocator */
 	unsigned long next_anon_vma_id;
 	unsigned long *next_shmem_ino;  /* engine-wide inode counter */
 };

@@ -301,7 +301,7 @@ static void remove_range(struct mm *mm, unsigned long start, unsigned long end)
 		next = v->next;
 		account_removed(mm, v);
 		vma_unlink(mm, v);
-		vma_free(v);
+		vma_free(mm, v);
 	}
 }
 
@@ -384,7 +384,7 @@ static struct vma *new_vma(struct mm *mm, struct um_file *file, unsigned long ad
 			   unsigned long end, unsigned long vm_flags,
 			   unsigned long pgoff, int *err)
 {
-	struct vma *v = vma_alloc();
+	struct vma *v = vma_alloc(mm);
 
 	*err = -ENOMEM;
 	if (!v)
@@ -397,7 +397,7 @@ static struct vma *new_vma(struct mm *mm, struct um_file *file, unsigned long ad
 	file_get(file);
 	*err = mmap_file(mm, v);
 	if (*err) {
-		vma_free(v);
+		vma_free(mm, v);
 		return NULL;
 	}
 	return v;
@@ -418,13 +418,17 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 	unsigned long end = addr + len, pglen = len >> PAGE_SHIFT;
 	unsigned long old_pages, old_accounted;
 	struct vma_merge vmg = { .mm = mm, .start = addr, .end = end };
-	struct vma *v = NULL, *prepared = NULL;
+	struct vma *v = NULL, *prepared = NULL, *next = find_vma(mm, addr);
+	bool overlap = next && next->vm_start < end;
 	int err;
 
-	err = split_edges(mm, addr, end);
-	if (err)
-		goto fail;
-	count_overlap(mm, addr, end, &old_pages, &old_accounted);
+	old_pages = old_accounted = 0;
+	if (overlap) {   /* MAP_FIXED over existing mappings */
+		err = split_edges(mm, addr, end);
+		if (err)
+			goto fail;
+		count_overlap(mm, addr, end, &old_pages, &old_accounted);
+	}
 	err = -ENOMEM;
 	if (!may_expand_vm(mm, vm_flags, pglen - old_pages))
 		goto fail;
@@ -438,14 +442,18 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 		if (!prepared)
 			goto fail;
 	}
-	remove_range(mm, addr, end);
+	if (overlap) {
+		remove_range(mm, addr, end);
+		next = find_vma(mm, addr);
+	}
 	/* ext4/xfs ->mmap refuse VM_SYNC without DAX, after MAP_FIXED has
 	 * already removed the old range. */
 	if (file && (vm_flags & VM_SYNC) && file->thp_aligned_fs &&
 	    file->kind == FILE_REGULAR)
 		return -EOPNOTSUPP;
 	if (!prepared) {
-		vmg.next = find_vma_prev(mm, addr, &vmg.prev);
+		vmg.next = next;
+		vmg.prev = next ? next->prev : mm->vma_last;
 		vmg.flags = vm_flags;
 		vmg.file = file;
 		vmg.pgoff = pgoff;
@@ -457,7 +465,7 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 	}
 	if (prepared) {
 		v = prepared;
-		vma_link(mm, v);
+		vma_link_at(mm, v, next ? next->prev : mm->vma_last, next);
 	}
 	vm_stat_account(mm, vm_flags, pglen);
 	if (vm_flags & VM_LOCKED) {
@@ -469,6 +477,7 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 			mm->locked_vm += pglen;
 	}
 	v->vm_flags |= VM_SOFTDIRTY;
+	mm->vma_cache = v;   /* the next call is likely about it */
 	return (long)addr;
 fail:
 	/* Linux keeps the VMAs split at the edges of a failed MAP_FIXED. */
@@ -608,7 +617,7 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, unsigned long addr,
 		v = vma_merge_new_range(&vmg);
 	}
 	if (!v) {
-		v = vma_alloc();
+		v = vma_alloc(mm);
 		if (!v)
 			return -ENOMEM;
 		v->vm_start = addr;

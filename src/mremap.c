@@ -296,7 +296,7 @@ static struct vma *copy_vma(struct remap *r)
 			r->vma = merged;
 		return merged;
 	}
-	copy = vma_dup(v);
+	copy = vma_dup(r->mm, v);
 	if (!copy)
 		return NULL;
 	copy->vm_start = vmg.start;

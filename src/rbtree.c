@@ -12,8 +12,11 @@
  *
  * Augmented values stay exact because every structural change recomputes the
  * nodes it touches bottom-up: a rotation recomputes the node that went down,
- * then the one that came up; linking and erasing recompute the whole path from
- * the lowest changed node to the root before rebalancing starts.
+ * then the one that came up; linking and erasing recompute the path from the
+ * lowest changed node up before rebalancing starts.  Linking a leaf only
+ * adds to its ancestors' subtrees, so that walk stops at the first ancestor
+ * whose value is unchanged; erasing moves the successor up the tree, so
+ * that walk always goes to the root.
  */
 #include "rbtree.h"
 
@@ -59,7 +62,7 @@ static void rb_replace_child(struct rb_root *root, struct rb_node *parent,
 static void rb_augment(struct rb_node *n, rb_augment_fn aug)
 {
 	if (aug)
-		aug(n);
+		(void)aug(n);
 }
 
 /*
@@ -105,14 +108,46 @@ static void rb_rotate_right(struct rb_root *root, struct rb_node *x,
 void rb_propagate(struct rb_node *node, rb_augment_fn aug)
 {
 	for (; node && aug; node = rb_parent(node))
-		aug(node);
+		if (!aug(node))
+			break;
+}
+
+void rb_propagate_full(struct rb_node *node, rb_augment_fn aug)
+{
+	for (; node && aug; node = rb_parent(node))
+		(void)aug(node);
+}
+
+/* Recompute from @n towards the root: unconditionally up to and including
+ * @through (an ancestor of @n, or NULL), then until a value stays the same. */
+static void rb_propagate_through(struct rb_node *n, struct rb_node *through,
+				 rb_augment_fn aug)
+{
+	bool forced = through != NULL;
+
+	for (; n && aug; n = rb_parent(n)) {
+		bool changed = aug(n);
+
+		if (n == through)
+			forced = false;
+		if (!changed && !forced)
+			break;
+	}
 }
 
 void rb_insert(struct rb_root *root, struct rb_node *z, rb_augment_fn aug)
 {
+	rb_insert_also(root, z, NULL, aug);
+}
+
+void rb_insert_also(struct rb_root *root, struct rb_node *z,
+		    struct rb_node *also, rb_augment_fn aug)
+{
 	struct rb_node *p, *g, *u;
 
-	rb_propagate(z, aug);
+	/* The new leaf has no old value to compare with: it is always
+	 * computed, and so is everything up to @also. */
+	rb_propagate_through(z, also ? also : z, aug);
 	while ((p = rb_parent(z)) && rb_is_red(p)) {
 		g = rb_parent(p); /* exists: a red node is never the root */
 		u = (p == g->left) ? g->right : g->left;
@@ -222,7 +257,13 @@ static void rb_erase_fixup(struct rb_root *root, struct rb_node *x,
 
 void rb_erase(struct rb_root *root, struct rb_node *z, rb_augment_fn aug)
 {
-	struct rb_node *x, *xp, *y;
+	rb_erase_also(root, z, NULL, aug);
+}
+
+void rb_erase_also(struct rb_root *root, struct rb_node *z,
+		   struct rb_node *also, rb_augment_fn aug)
+{
+	struct rb_node *x, *xp, *y = NULL;
 	int removed_color = rb_color(z);
 
 	if (!z->left || !z->right) {
@@ -248,7 +289,9 @@ void rb_erase(struct rb_root *root, struct rb_node *z, rb_augment_fn aug)
 		rb_set_parent(y->left, y);
 		rb_set_color(y, rb_color(z));
 	}
-	rb_propagate(xp, aug);
+	/* The successor y moved up into z's place: its stored value is from
+	 * its old position, so the walk may only stop above it. */
+	rb_propagate_through(xp, y ? y : also, aug);
 	if (removed_color == RB_BLACK)
 		rb_erase_fixup(root, x, xp, aug);
 }

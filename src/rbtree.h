@@ -9,13 +9,17 @@
  * children (for VMAs: the largest free gap in the subtree).  The caller
  * passes a callback that recomputes one node's value from its children; the
  * tree calls it for every node whose subtree changes (the two nodes of each
- * rotation, and the path to the root after a link or an erase).
- * rb_propagate() re-runs it from a node to the root after the caller changed
- * that node's own contribution in place.
+ * rotation, and the path to the root after a link or an erase).  It returns
+ * whether the node's value changed: above a node whose value did not
+ * change nothing needs recomputing, so rb_insert and rb_propagate stop
+ * there.  rb_propagate() re-runs it from a node towards the root after the
+ * caller changed that node's own contribution in place; it is exact only
+ * when every other node was consistent before the change.
  */
 #ifndef USERMM_RBTREE_H
 #define USERMM_RBTREE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +32,7 @@ struct rb_root {
 	struct rb_node *node;
 };
 
-typedef void (*rb_augment_fn)(struct rb_node *node);
+typedef bool (*rb_augment_fn)(struct rb_node *node);
 
 #define rb_entry(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -49,6 +53,16 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
 void rb_insert(struct rb_root *root, struct rb_node *node, rb_augment_fn aug);
 void rb_erase(struct rb_root *root, struct rb_node *node, rb_augment_fn aug);
 void rb_propagate(struct rb_node *node, rb_augment_fn aug);
+/* Recompute every node from @node to the root, without stopping early. */
+void rb_propagate_full(struct rb_node *node, rb_augment_fn aug);
+
+/* The same, when the caller also changed the own value of @also, an
+ * ancestor of the inserted node (or of the erased node's position): it is
+ * recomputed in the same walk instead of a separate one.  NULL = none. */
+void rb_insert_also(struct rb_root *root, struct rb_node *node,
+		    struct rb_node *also, rb_augment_fn aug);
+void rb_erase_also(struct rb_root *root, struct rb_node *node,
+		   struct rb_node *also, rb_augment_fn aug);
 
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_next(const struct rb_node *node);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include "vma.h"
 #include "alloc.h"
+#include "slab.h"
 #include "file.h"
 
 /* ---- references ----------------------------------------------------------- */
@@ -57,14 +58,14 @@ void anon_vma_put(struct anon_vma *av)
 		um_free(av);
 }
 
-struct vma *vma_alloc(void)
+struct vma *vma_alloc(struct mm *mm)
 {
-	return um_alloc(sizeof(struct vma));
+	return slab_alloc(mm->vma_slab);
 }
 
-struct vma *vma_dup(const struct vma *src)
+struct vma *vma_dup(struct mm *mm, const struct vma *src)
 {
-	struct vma *v = vma_alloc();
+	struct vma *v = vma_alloc(mm);
 
 	if (!v)
 		return NULL;
@@ -75,13 +76,13 @@ struct vma *vma_dup(const struct vma *src)
 	return v;
 }
 
-void vma_free(struct vma *vma)
+void vma_free(struct mm *mm, struct vma *vma)
 {
 	if (!vma)
 		return;
 	file_put(vma->vm_file);
 	anon_vma_put(vma->anon_vma);
-	um_free(vma);
+	slab_free(mm->vma_slab, vma);
 }
 
 unsigned long vm_start_gap(const struct vma *v)
@@ -105,16 +106,17 @@ static unsigned long gap_start(const struct vma *v)
 	return v->prev ? v->prev->vm_end : 0;
 }
 
-static void vma_augment(struct rb_node *n)
+static bool vma_augment(struct rb_node *n)
 {
 	struct vma *v = rb_vma(n);
-	unsigned long max = v->vm_start - gap_start(v);
+	unsigned long max = v->vm_start - gap_start(v), old = v->subtree_gap;
 
 	if (n->left && rb_vma(n->left)->subtree_gap > max)
 		max = rb_vma(n->left)->subtree_gap;
 	if (n->right && rb_vma(n->right)->subtree_gap > max)
 		max = rb_vma(n->right)->subtree_gap;
 	v->subtree_gap = max;
+	return max != old;
 }
 
 struct vma *find_vma(struct mm *mm, unsigned long addr)
@@ -124,6 +126,10 @@ struct vma *find_vma(struct mm *mm, unsigned long addr)
 
 	if (c && c->vm_start <= addr && addr < c->vm_end)
 		return c;
+	/* The address the last free-area search returned lies in a gap
+	 * below a known VMA (while the tree has not changed since). */
+	if (mm->gap_hint_valid && addr == mm->gap_hint_addr)
+		return mm->gap_hint_above;
 	while (n) {
 		struct vma *v = rb_vma(n);
 
@@ -166,21 +172,44 @@ struct vma *vma_lookup(struct mm *mm, unsigned long addr)
 
 void vma_link(struct mm *mm, struct vma *vma)
 {
-	struct rb_node **link = &mm->vma_tree.node, *parent = NULL;
+	struct rb_node *n = mm->vma_tree.node;
 	struct vma *prev = NULL, *next = NULL;
 
-	while (*link) {
-		struct vma *v = rb_vma(*link);
+	while (n) {
+		struct vma *v = rb_vma(n);
 
-		parent = *link;
 		if (vma->vm_start < v->vm_start) {
 			next = v;
-			link = &parent->left;
+			n = n->left;
 		} else {
 			prev = v;
-			link = &parent->right;
+			n = n->right;
 		}
 	}
+	vma_link_at(mm, vma, prev, next);
+}
+
+/*
+ * Link @vma between its neighbours without searching: in a search tree the
+ * slot between two in-order neighbours is next's empty left child, or else
+ * prev's empty right child (one of them is always free).
+ */
+void vma_link_at(struct mm *mm, struct vma *vma, struct vma *prev,
+		 struct vma *next)
+{
+	struct rb_node **link, *parent;
+
+	if (next && !next->rb.left) {
+		parent = &next->rb;
+		link = &parent->left;
+	} else if (prev) {
+		parent = &prev->rb;
+		link = &parent->right;
+	} else {
+		parent = NULL;
+		link = &mm->vma_tree.node;
+	}
+	mm->gap_hint_valid = false;
 	vma->prev = prev;
 	vma->next = next;
 	if (prev)
@@ -191,18 +220,24 @@ void vma_link(struct mm *mm, struct vma *vma)
 		next->prev = vma;
 	else
 		mm->vma_last = vma;
+	/* next's gap shrank too.  A new leaf's successor is always one of its
+	 * ancestors, so one walk up from the leaf settles both. */
 	rb_link_node(&vma->rb, parent, link);
-	rb_insert(&mm->vma_tree, &vma->rb, vma_augment);
-	if (next)
-		rb_propagate(&next->rb, vma_augment);
+	rb_insert_also(&mm->vma_tree, &vma->rb, next ? &next->rb : NULL,
+		       vma_augment);
 	mm->map_count++;
 }
 
 void vma_unlink(struct mm *mm, struct vma *vma)
 {
 	struct vma *prev = vma->prev, *next = vma->next;
+	/* next's gap grows.  Without a right child, vma's successor is an
+	 * ancestor and the erase's walk settles it; with two children it is
+	 * the node that takes vma's place (also settled); with only a right
+	 * child it lies below and needs a walk of its own. */
+	bool next_above = next && !vma->rb.right;
+	bool next_below = next && vma->rb.right && !vma->rb.left;
 
-	rb_erase(&mm->vma_tree, &vma->rb, vma_augment);
 	if (prev)
 		prev->next = next;
 	else
@@ -211,10 +246,13 @@ void vma_unlink(struct mm *mm, struct vma *vma)
 		next->prev = prev;
 	else
 		mm->vma_last = prev;
-	if (next)
-		rb_propagate(&next->rb, vma_augment);
+	rb_erase_also(&mm->vma_tree, &vma->rb, next_above ? &next->rb : NULL,
+		      vma_augment);
+	if (next_below)
+		rb_propagate_full(&next->rb, vma_augment);
 	if (mm->vma_cache == vma)
 		mm->vma_cache = NULL;
+	mm->gap_hint_valid = false;
 	vma->prev = vma->next = NULL;
 	mm->map_count--;
 }
@@ -222,7 +260,7 @@ void vma_unlink(struct mm *mm, struct vma *vma)
 void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
 		   unsigned long end, unsigned long pgoff)
 {
-	(void)mm;
+	mm->gap_hint_valid = false;
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -238,6 +276,7 @@ void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
 
 struct gap {
 	unsigned long start, end;
+	struct vma *above;   /* the VMA just above the gap; NULL for the tail */
 };
 
 static bool gap_fits(unsigned long s, unsigned long e, unsigned long low,
@@ -254,42 +293,97 @@ static bool gap_fits(unsigned long s, unsigned long e, unsigned long low,
 	return true;
 }
 
-/* The highest gap in the subtree that fits; high - low >= len holds. */
+/*
+ * The highest gap that fits, found by walking down the tree guided by
+ * subtree_gap, without recursion: go right while the right subtree may hold
+ * a fitting gap, else try the node's own gap, else go left; when a subtree
+ * is exhausted climb back up, and at a parent reached from its right child
+ * try the parent's own gap and then its left subtree.  Prunes by address:
+ * gaps right of v start at or above v->vm_end, gaps left of v end at or
+ * below gap_start(v).  Caller guarantees high - low >= len.
+ */
 static bool gap_search_rev(struct rb_node *n, unsigned long low,
 			   unsigned long high, unsigned long len, struct gap *out)
 {
-	struct vma *v;
+	bool descend = true;
 
 	if (!n || rb_vma(n)->subtree_gap < len)
 		return false;
-	v = rb_vma(n);
-	/* Gaps to the right start at or above v->vm_end. */
-	if (v->vm_end <= high - len && gap_search_rev(n->right, low, high, len, out))
-		return true;
-	if (gap_fits(gap_start(v), v->vm_start, low, high, len, out))
-		return true;
-	/* Gaps to the left end at or below gap_start(v). */
-	if (gap_start(v) >= low + len)
-		return gap_search_rev(n->left, low, high, len, out);
-	return false;
+	for (;;) {
+		struct vma *v = rb_vma(n);
+
+		if (descend && n->right && rb_vma(n->right)->subtree_gap >= len &&
+		    v->vm_end <= high - len) {
+			n = n->right;
+			continue;
+		}
+		if (v->vm_start - gap_start(v) >= len &&
+		    gap_fits(gap_start(v), v->vm_start, low, high, len, out)) {
+			out->above = v;
+			return true;
+		}
+		if (n->left && rb_vma(n->left)->subtree_gap >= len &&
+		    gap_start(v) >= low + len) {
+			n = n->left;
+			descend = true;
+			continue;
+		}
+		/* Climb to the first ancestor entered from its right child. */
+		for (;;) {
+			struct rb_node *p = rb_parent(n);
+
+			if (!p)
+				return false;
+			if (p->right == n) {
+				n = p;
+				break;
+			}
+			n = p;
+		}
+		descend = false;   /* its right side is done: own gap, then left */
+	}
 }
 
-/* The lowest gap in the subtree that fits. */
+/* The lowest gap that fits: the mirror image of gap_search_rev. */
 static bool gap_search(struct rb_node *n, unsigned long low, unsigned long high,
 		       unsigned long len, struct gap *out)
 {
-	struct vma *v;
+	bool descend = true;
 
 	if (!n || rb_vma(n)->subtree_gap < len)
 		return false;
-	v = rb_vma(n);
-	if (gap_start(v) >= low + len && gap_search(n->left, low, high, len, out))
-		return true;
-	if (gap_fits(gap_start(v), v->vm_start, low, high, len, out))
-		return true;
-	if (v->vm_end <= high - len)
-		return gap_search(n->right, low, high, len, out);
-	return false;
+	for (;;) {
+		struct vma *v = rb_vma(n);
+
+		if (descend && n->left && rb_vma(n->left)->subtree_gap >= len &&
+		    gap_start(v) >= low + len) {
+			n = n->left;
+			continue;
+		}
+		if (v->vm_start - gap_start(v) >= len &&
+		    gap_fits(gap_start(v), v->vm_start, low, high, len, out)) {
+			out->above = v;
+			return true;
+		}
+		if (n->right && rb_vma(n->right)->subtree_gap >= len &&
+		    v->vm_end <= high - len) {
+			n = n->right;
+			descend = true;
+			continue;
+		}
+		for (;;) {
+			struct rb_node *p = rb_parent(n);
+
+			if (!p)
+				return false;
+			if (p->left == n) {
+				n = p;
+				break;
+			}
+			n = p;
+		}
+		descend = false;
+	}
 }
 
 static bool tail_gap_fits(struct mm *mm, unsigned long low, unsigned long high,
@@ -297,6 +391,7 @@ static bool tail_gap_fits(struct mm *mm, unsigned long low, unsigned long high,
 {
 	unsigned long s = mm->vma_last ? mm->vma_last->vm_end : 0;
 
+	out->above = NULL;
 	return gap_fits(s, ~0UL, low, high, len, out);
 }
 
@@ -310,12 +405,6 @@ static bool find_gap(struct mm *mm, bool topdown, unsigned long low,
 		       gap_search_rev(mm->vma_tree.node, low, high, len, out);
 	return gap_search(mm->vma_tree.node, low, high, len, out) ||
 	       tail_gap_fits(mm, low, high, len, out);
-}
-
-/* The VMA just above a free gap starting at @addr, or NULL. */
-static struct vma *vma_above_gap(struct mm *mm, unsigned long addr)
-{
-	return find_vma(mm, addr);
 }
 
 static unsigned long unmapped_area_topdown(struct mm *mm,
@@ -336,7 +425,7 @@ static unsigned long unmapped_area_topdown(struct mm *mm,
 			return (unsigned long)-ENOMEM;
 		addr = g.end - info->length;
 		addr -= (addr - info->align_offset) & info->align_mask;
-		next = vma_above_gap(mm, g.end - 1);
+		next = g.above;
 		if (next && (next->vm_flags & VM_STARTGAP_FLAGS)) {
 			/* Keep the stack guard gap free: search below it. */
 			if (vm_start_gap(next) <= g.end - 1) {
@@ -350,6 +439,9 @@ static unsigned long unmapped_area_topdown(struct mm *mm,
 				continue;
 			}
 		}
+		mm->gap_hint_addr = addr;
+		mm->gap_hint_above = g.above;
+		mm->gap_hint_valid = true;
 		return addr;
 	}
 }
@@ -372,7 +464,7 @@ static unsigned long unmapped_area(struct mm *mm,
 			return (unsigned long)-ENOMEM;
 		addr = g.start + info->start_gap;
 		addr += (info->align_offset - addr) & info->align_mask;
-		next = vma_above_gap(mm, g.start);
+		next = g.above;
 		if (next && (next->vm_flags & VM_STARTGAP_FLAGS)) {
 			if (vm_start_gap(next) < addr + length - 1) {
 				low = next->vm_end;
@@ -385,6 +477,9 @@ static unsigned long unmapped_area(struct mm *mm,
 				continue;
 			}
 		}
+		mm->gap_hint_addr = addr;
+		mm->gap_hint_above = g.above;
+		mm->gap_hint_valid = true;
 		return addr;
 	}
 }
@@ -407,7 +502,7 @@ int __split_vma(struct mm *mm, struct vma *vma, unsigned long addr, int new_belo
 
 	if (vma->special)   /* [vvar], [vdso]: their may_split refuses */
 		return -EINVAL;
-	new = vma_dup(vma);
+	new = vma_dup(mm, vma);
 	if (!new)
 		return -ENOMEM;
 	if (new_below) {
@@ -418,7 +513,10 @@ int __split_vma(struct mm *mm, struct vma *vma, unsigned long addr, int new_belo
 		new->vm_pgoff += delta;
 		vma_set_range(mm, vma, vma->vm_start, addr, vma->vm_pgoff);
 	}
-	vma_link(mm, new);
+	if (new_below)
+		vma_link_at(mm, new, vma->prev, vma);
+	else
+		vma_link_at(mm, new, vma, vma->next);
 	return 0;
 }
 
@@ -497,7 +595,7 @@ static void take_anon_vma(struct vma *dst, struct anon_vma *src)
 static void vma_remove(struct mm *mm, struct vma *v)
 {
 	vma_unlink(mm, v);
-	vma_free(v);
+	vma_free(mm, v);
 }
 
 struct vma *vma_merge_new_range(struct vma_merge *vmg)

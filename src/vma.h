@@ -8,9 +8,9 @@
 #include "mm_types.h"
 
 /* ---- allocation and references ------------------------------------------ */
-struct vma *vma_alloc(void);
-struct vma *vma_dup(const struct vma *src);     /* takes file/anon_vma refs */
-void vma_free(struct vma *vma);                 /* drops file/anon_vma refs */
+struct vma *vma_alloc(struct mm *mm);            /* from the engine's slab */
+struct vma *vma_dup(struct mm *mm, const struct vma *src); /* takes refs */
+void vma_free(struct mm *mm, struct vma *vma);   /* drops file/anon_vma refs */
 void file_get(struct um_file *f);
 void file_put(struct um_file *f);
 void anon_vma_get(struct anon_vma *av);
@@ -33,6 +33,9 @@ struct vma *vma_lookup(struct mm *mm, unsigned long addr);
  * the new range must not overlap its neighbours.  None of these allocate.
  */
 void vma_link(struct mm *mm, struct vma *vma);
+/* vma_link when the neighbours are known (no search). */
+void vma_link_at(struct mm *mm, struct vma *vma, struct vma *prev,
+		 struct vma *next);
 void vma_unlink(struct mm *mm, struct vma *vma);
 void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
 		   unsigned long end, unsigned long pgoff);

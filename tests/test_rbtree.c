@@ -47,7 +47,7 @@ static unsigned long rnd(unsigned long n)
 
 static unsigned long augment_calls;
 
-static void item_augment(struct rb_node *n)
+static bool item_augment(struct rb_node *n)
 {
 	struct item *it = item_of(n);
 	unsigned long max = it->weight, size = 1;
@@ -63,8 +63,11 @@ static void item_augment(struct rb_node *n)
 			max = item_of(n->right)->sub_max;
 		size += item_of(n->right)->sub_size;
 	}
+	bool changed = it->sub_max != max || it->sub_size != size;
+
 	it->sub_max = max;
 	it->sub_size = size;
+	return changed;
 }
 
 /* ---- the reference: a sorted array of keys --------------------------------- */
