@@ -145,6 +145,7 @@ struct um_stats {
 	unsigned long brk, start_brk, mmap_base;
 	unsigned long vma_bytes;      /* bytes of memory per VMA (struct size) */
 	unsigned long engine_vmas;    /* VMAs alive in the whole engine (leak checks) */
+	unsigned long vma_pool_bytes; /* memory the engine's VMA allocator holds */
 };
 void um_proc_stats(um_proc *p, struct um_stats *st);
 

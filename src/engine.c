@@ -604,6 +604,7 @@ void um_proc_stats(um_proc *p, struct um_stats *st)
 	st->mmap_base = mm->mmap_base;
 	st->vma_bytes = p->engine->vma_slab.size;
 	st->engine_vmas = p->engine->vma_slab.live;
+	st->vma_pool_bytes = p->engine->vma_slab.bytes;
 }
 
 int um_validate(um_proc *p)

@@ -45,6 +45,7 @@ static int slab_grow(struct slab *s)
 		c->mapped = 1;
 	}
 	c->bytes = CHUNK_SIZE;
+	s->bytes += CHUNK_SIZE;
 	c->next = s->chunks;
 	s->chunks = c;
 	s->bump = (char *)c + ((sizeof(*c) + 63) & ~(size_t)63);
@@ -93,4 +94,5 @@ void slab_destroy(struct slab *s)
 			free(c);
 	}
 	s->free = s->bump = s->end = NULL;
+	s->bytes = 0;
 }

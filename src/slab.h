@@ -19,6 +19,7 @@ struct slab {
 	char *bump, *end;            /* unused tail of the newest chunk */
 	struct slab_chunk *chunks;
 	unsigned long live;          /* objects handed out and not freed */
+	unsigned long bytes;         /* chunk memory held */
 };
 
 void slab_init(struct slab *s, size_t size);
