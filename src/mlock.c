@@ -73,8 +73,10 @@ int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
 {
 	unsigned long stop = um_min(end, um_max(vma_file_end(v), start));
 
-	/* A write fault on private memory copies into anonymous memory. */
-	if (stop > start && write && !(v->vm_flags & VM_SHARED) &&
+	/* A write fault on private memory copies into anonymous memory; the
+	 * anon_vma is prepared before the file page is read, so even a first
+	 * fault that ends in SIGBUS past end of file leaves the VMA one. */
+	if (end > start && write && !(v->vm_flags & VM_SHARED) &&
 	    anon_vma_prepare(mm, v))
 		return -ENOMEM;
 	return stop < end ? -EFAULT : 0;
