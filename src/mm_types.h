@@ -167,6 +167,10 @@ struct mm {
 	unsigned long gap_hint_addr;
 	struct vma *gap_hint_above;
 	bool gap_hint_valid;
+	/* where top-down searches below anchor_high start (see vma.c) */
+	struct vma *anchor;
+	unsigned long anchor_high;
+	bool anchor_valid;
 	unsigned long map_count;
 	bool allow_unmerged;          /* a failed call left splits, as Linux does */
 

@@ -106,6 +106,8 @@ static unsigned long gap_start(const struct vma *v)
 	return v->prev ? v->prev->vm_end : 0;
 }
 
+static void anchor_check(struct mm *mm, const struct vma *v, unsigned long end);
+
 static bool vma_augment(struct rb_node *n)
 {
 	struct vma *v = rb_vma(n);
@@ -117,6 +119,16 @@ static bool vma_augment(struct rb_node *n)
 		max = rb_vma(n->right)->subtree_gap;
 	v->subtree_gap = max;
 	return max != old;
+}
+
+/* find_vma by list walk, for the validator. */
+static struct vma *find_vma_uncached(struct mm *mm, unsigned long addr)
+{
+	struct vma *v = mm->vma_first;
+
+	while (v && v->vm_end <= addr)
+		v = v->next;
+	return v;
 }
 
 struct vma *find_vma(struct mm *mm, unsigned long addr)
@@ -210,6 +222,7 @@ void vma_link_at(struct mm *mm, struct vma *vma, struct vma *prev,
 		link = &mm->vma_tree.node;
 	}
 	mm->gap_hint_valid = false;
+	anchor_check(mm, vma, vma->vm_end);
 	vma->prev = prev;
 	vma->next = next;
 	if (prev)
@@ -253,6 +266,7 @@ void vma_unlink(struct mm *mm, struct vma *vma)
 	if (mm->vma_cache == vma)
 		mm->vma_cache = NULL;
 	mm->gap_hint_valid = false;
+	anchor_check(mm, vma, vma->vm_end);
 	vma->prev = vma->next = NULL;
 	mm->map_count--;
 }
@@ -261,6 +275,7 @@ void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
 		   unsigned long end, unsigned long pgoff)
 {
 	mm->gap_hint_valid = false;
+	anchor_check(mm, vma, end > vma->vm_end ? end : vma->vm_end);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -302,13 +317,9 @@ static bool gap_fits(unsigned long s, unsigned long e, unsigned long low,
  * gaps right of v start at or above v->vm_end, gaps left of v end at or
  * below gap_start(v).  Caller guarantees high - low >= len.
  */
-static bool gap_search_rev(struct rb_node *n, unsigned long low,
+static bool gap_search_rev(struct rb_node *n, bool descend, unsigned long low,
 			   unsigned long high, unsigned long len, struct gap *out)
 {
-	bool descend = true;
-
-	if (!n || rb_vma(n)->subtree_gap < len)
-		return false;
 	for (;;) {
 		struct vma *v = rb_vma(n);
 
@@ -395,14 +406,43 @@ static bool tail_gap_fits(struct mm *mm, unsigned long low, unsigned long high,
 	return gap_fits(s, ~0UL, low, high, len, out);
 }
 
+/*
+ * Where a top-down search for gaps below @high starts: the first VMA that
+ * reaches @high (every gap after it lies above).  Walking backwards from
+ * there, as the maple tree does, skips the gaps above high (the one below
+ * [stack] among them) that a search from the root would chase first.
+ * Cached; vma_link_at, vma_unlink and vma_set_range drop the cache when a
+ * change could move it.
+ */
+static struct vma *topdown_anchor(struct mm *mm, unsigned long high)
+{
+	if (!mm->anchor_valid || mm->anchor_high != high) {
+		mm->anchor = find_vma(mm, high - 1);
+		mm->anchor_high = high;
+		mm->anchor_valid = true;
+	}
+	return mm->anchor ? mm->anchor : mm->vma_last;
+}
+
+static void anchor_check(struct mm *mm, const struct vma *v, unsigned long end)
+{
+	if (mm->anchor_valid && (v == mm->anchor || end >= mm->anchor_high))
+		mm->anchor_valid = false;
+}
+
 static bool find_gap(struct mm *mm, bool topdown, unsigned long low,
 		     unsigned long high, unsigned long len, struct gap *out)
 {
+	struct vma *start;
+
 	if (high < low || high - low < len)
 		return false;
-	if (topdown)
-		return tail_gap_fits(mm, low, high, len, out) ||
-		       gap_search_rev(mm->vma_tree.node, low, high, len, out);
+	if (topdown) {
+		if (tail_gap_fits(mm, low, high, len, out))
+			return true;
+		start = topdown_anchor(mm, high);
+		return start && gap_search_rev(&start->rb, false, low, high, len, out);
+	}
 	return gap_search(mm->vma_tree.node, low, high, len, out) ||
 	       tail_gap_fits(mm, low, high, len, out);
 }
@@ -856,6 +896,15 @@ int mm_validate(struct mm *mm)
 		BAD("map_count %lu, but %lu VMAs", mm->map_count, count);
 	if (total != mm->total_vm)
 		BAD("total_vm %lu, but VMAs hold %lu pages", mm->total_vm, total);
+	if (mm->anchor_valid) {
+		for (v = mm->vma_first; v && v->vm_end < mm->anchor_high; v = v->next)
+			;
+		if (v != mm->anchor)
+			BAD("search anchor for %lx is stale", mm->anchor_high);
+	}
+	if (mm->gap_hint_valid && find_vma_uncached(mm, mm->gap_hint_addr) !=
+				  mm->gap_hint_above)
+		BAD("gap hint for %lx is stale", mm->gap_hint_addr);
 	if (mm->vma_cache) {
 		for (v = mm->vma_first; v && v != mm->vma_cache; v = v->next)
 			;
