@@ -208,7 +208,9 @@ static int build_default_image(struct um_proc *p)
 			     VM_PFNMAP | VM_DONTEXPAND;
 	unsigned long vdso = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE |
 			     VM_MAYEXEC | VM_DONTEXPAND;
-	unsigned long top = mm->mmap_base;
+	/* exec maps vvar and vdso like any mapping: just below mmap_base, or
+	 * at the bottom of the legacy area in the bottom-up layout. */
+	unsigned long top = mm->topdown ? mm->mmap_base : mm->mmap_legacy_base + 0x8000;
 	int err;
 
 	err = add_initial_vma(p, 0x7ffffffde000UL, 0x7ffffffff000UL,

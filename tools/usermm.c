@@ -50,7 +50,9 @@ static const char usage_run[] =
 "Calls: mmap munmap mprotect brk mremap madvise mlock mlock2 munlock mlockall\n"
 "munlockall msync mincore open openat close dup ftruncate.\n"
 "\n"
-"  --quiet   do not echo calls, only report differences\n"
+"  --quiet          do not echo calls, only report differences\n"
+"  --aslr SEED      randomise the layout (as without setarch -R), from SEED\n"
+"  --legacy-layout  allocate bottom-up from task_size/3 (vm.legacy_va_layout)\n"
 "Exit: 0 every checked result matched, 1 a result differed, 2 bad input.\n";
 
 static const char usage_replay[] =
@@ -120,7 +122,10 @@ static int cmd_run(int argc, char **argv)
 	struct source s;
 	struct tr_line l;
 	const char *file = NULL;
+	struct um_proc_config cfg = { .cap_ipc_lock = -1, .cap_sys_rawio = -1,
+				      .cap_sys_resource = -1 };
 	int quiet = 0, st = 0, got;
+	char *end;
 
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -128,6 +133,15 @@ static int cmd_run(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--aslr") && i + 1 < argc) {
+			cfg.randomize = 1;
+			cfg.seed = strtoull(argv[++i], &end, 0);
+			if (*end) {
+				fprintf(stderr, "usermm: --aslr needs a number\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--legacy-layout")) {
+			cfg.legacy_layout = 1;
 		} else if (!file) {
 			file = argv[i];
 		} else {
@@ -142,7 +156,7 @@ static int cmd_run(int argc, char **argv)
 	if (source_open(&s, file))
 		return 2;
 	r.engine = um_engine_new(NULL);
-	r.proc = r.engine ? um_proc_new(r.engine, NULL) : NULL;
+	r.proc = r.engine ? um_proc_new(r.engine, &cfg) : NULL;
 	if (!r.proc) {
 		fprintf(stderr, "usermm: out of memory\n");
 		return 2;
