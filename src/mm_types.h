@@ -115,11 +115,13 @@ struct vm_special {
 
 /* ---- the VMA -------------------------------------------------------------- */
 struct vma {
+	/* what tree walks read, in the first cache line */
 	struct rb_node rb;            /* in mm->vma_tree, ordered by address */
-	struct vma *prev, *next;      /* the address-ordered list */
 	unsigned long vm_start;       /* first byte */
 	unsigned long vm_end;         /* first byte after */
 	unsigned long subtree_gap;    /* largest gap below a VMA of this subtree */
+	unsigned long gap;            /* free bytes just below: vm_start - prev's end */
+	struct vma *prev, *next;      /* the address-ordered list */
 	unsigned long vm_pgoff;       /* file offset (or vm_start) in pages */
 	unsigned long vm_flags;
 	struct um_file *vm_file;      /* NULL for anonymous memory */

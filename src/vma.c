@@ -103,7 +103,13 @@ unsigned long vm_start_gap(const struct vma *v)
 
 static unsigned long gap_start(const struct vma *v)
 {
-	return v->prev ? v->prev->vm_end : 0;
+	return v->vm_start - v->gap;
+}
+
+/* The own gap is kept in the node so walks need not load the neighbour. */
+static void vma_set_gap(struct vma *v)
+{
+	v->gap = v->vm_start - (v->prev ? v->prev->vm_end : 0);
 }
 
 static void anchor_check(struct mm *mm, const struct vma *v, unsigned long end);
@@ -111,7 +117,7 @@ static void anchor_check(struct mm *mm, const struct vma *v, unsigned long end);
 static bool vma_augment(struct rb_node *n)
 {
 	struct vma *v = rb_vma(n);
-	unsigned long max = v->vm_start - gap_start(v), old = v->subtree_gap;
+	unsigned long max = v->gap, old = v->subtree_gap;
 
 	if (n->left && rb_vma(n->left)->subtree_gap > max)
 		max = rb_vma(n->left)->subtree_gap;
@@ -233,6 +239,9 @@ void vma_link_at(struct mm *mm, struct vma *vma, struct vma *prev,
 		next->prev = vma;
 	else
 		mm->vma_last = vma;
+	vma_set_gap(vma);
+	if (next)
+		vma_set_gap(next);
 	/* next's gap shrank too.  A new leaf's successor is always one of its
 	 * ancestors, so one walk up from the leaf settles both. */
 	rb_link_node(&vma->rb, parent, link);
@@ -259,6 +268,8 @@ void vma_unlink(struct mm *mm, struct vma *vma)
 		next->prev = prev;
 	else
 		mm->vma_last = prev;
+	if (next)
+		vma_set_gap(next);
 	rb_erase_also(&mm->vma_tree, &vma->rb, next_above ? &next->rb : NULL,
 		      vma_augment);
 	if (next_below)
@@ -279,9 +290,12 @@ void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	vma_set_gap(vma);
 	rb_propagate(&vma->rb, vma_augment);
-	if (vma->next)
+	if (vma->next) {
+		vma_set_gap(vma->next);
 		rb_propagate(&vma->next->rb, vma_augment);
+	}
 }
 
 /* ---- free-area search ------------------------------------------------------
@@ -328,7 +342,7 @@ static bool gap_search_rev(struct rb_node *n, bool descend, unsigned long low,
 			n = n->right;
 			continue;
 		}
-		if (v->vm_start - gap_start(v) >= len &&
+		if (v->gap >= len &&
 		    gap_fits(gap_start(v), v->vm_start, low, high, len, out)) {
 			out->above = v;
 			return true;
@@ -371,7 +385,7 @@ static bool gap_search(struct rb_node *n, unsigned long low, unsigned long high,
 			n = n->left;
 			continue;
 		}
-		if (v->vm_start - gap_start(v) >= len &&
+		if (v->gap >= len &&
 		    gap_fits(gap_start(v), v->vm_start, low, high, len, out)) {
 			out->above = v;
 			return true;
@@ -839,7 +853,9 @@ static int validate_vma(const struct vma *v, const struct vma *prev)
 	if (prev && prev->vm_end > v->vm_start)
 		BAD("%lx-%lx overlaps %lx-%lx", prev->vm_start, prev->vm_end,
 		    v->vm_start, v->vm_end);
-	max = v->vm_start - gap_start(v);
+	if (v->gap != v->vm_start - (prev ? prev->vm_end : 0))
+		BAD("own gap of %lx is %lx", v->vm_start, v->gap);
+	max = v->gap;
 	if (v->rb.left && rb_vma(v->rb.left)->subtree_gap > max)
 		max = rb_vma(v->rb.left)->subtree_gap;
 	if (v->rb.right && rb_vma(v->rb.right)->subtree_gap > max)
