@@ -31,6 +31,8 @@ unsigned long get_unmapped_area(struct mm *mm, struct um_file *file,
 bool may_expand_vm(struct mm *mm, unsigned long flags, unsigned long npages);
 bool mlock_future_ok(struct mm *mm, unsigned long flags, unsigned long bytes);
 bool can_do_mlock(struct mm *mm);
+/* Overcommit (vm.overcommit_memory 0 or 1): may @pages more be charged? */
+bool vm_enough_memory(struct mm *mm, unsigned long pages);
 /* Create the VMA for [addr, addr+len) (replacing what is there). */
 long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 		 unsigned long len, unsigned long vm_flags, unsigned long pgoff);

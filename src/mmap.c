@@ -78,7 +78,7 @@ bool mlock_future_ok(struct mm *mm, unsigned long flags, unsigned long bytes)
 
 /* Overcommit heuristic (vm.overcommit_memory = 0): refuse a single request
  * larger than all RAM and swap.  Mode 1 never refuses. */
-static bool enough_memory(struct mm *mm, unsigned long pages)
+bool vm_enough_memory(struct mm *mm, unsigned long pages)
 {
 	if (mm->sysctl->overcommit_memory == 1)
 		return true;
@@ -433,7 +433,7 @@ long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 	if (!may_expand_vm(mm, vm_flags, pglen - old_pages))
 		goto fail;
 	if (accountable_mapping(vm_flags)) {
-		if (pglen > old_accounted && !enough_memory(mm, pglen - old_accounted))
+		if (pglen > old_accounted && !vm_enough_memory(mm, pglen - old_accounted))
 			goto fail;
 		vm_flags |= VM_ACCOUNT;
 	}
@@ -610,7 +610,7 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, unsigned long addr,
 		return -ENOMEM;
 	if (mm->map_count > mm->sysctl->max_map_count)
 		return -ENOMEM;
-	if (!enough_memory(mm, len >> PAGE_SHIFT))
+	if (!vm_enough_memory(mm, len >> PAGE_SHIFT))
 		return -ENOMEM;
 	if (brkvma && brkvma->vm_end == addr) {
 		vmg.prev = brkvma;  /* expand only: never merges with next */

@@ -40,8 +40,11 @@ static int mprotect_fixup(struct mm *mm, struct vma **pvma, unsigned long start,
 		    may_expand_vm(mm, oldflags, nrpages))
 			return -ENOMEM;
 		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED |
-				  VM_NORESERVE)))
+				  VM_NORESERVE))) {
+			if (!vm_enough_memory(mm, nrpages))
+				return -ENOMEM;
 			newflags |= VM_ACCOUNT;
+		}
 	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) &&
 		   !vma->anon_vma) {
 		newflags &= ~VM_ACCOUNT;

@@ -85,15 +85,6 @@ static bool ranges_overlap(const struct remap *r)
 	       r->new_addr + r->new_len > r->addr;
 }
 
-/* Overcommit check for VM_ACCOUNT memory (mode 0 refuses a single request
- * larger than RAM + swap; mode 1 never refuses).  Same rule as mmap.c's. */
-static bool charge_ok(struct mm *mm, unsigned long pages)
-{
-	if (mm->sysctl->overcommit_memory == 1)
-		return true;
-	return pages <= mm->sysctl->totalram_pages;
-}
-
 /* total_vm and friends, and locked_vm, for pages gained by the VMA. */
 static void account_gain(struct remap *r, unsigned long bytes)
 {
@@ -235,7 +226,8 @@ static long grow_in_place(struct remap *r)
 		.file = v->vm_file, .anon_vma = v->anon_vma,
 	};
 
-	if ((v->vm_flags & VM_ACCOUNT) && !charge_ok(r->mm, r->delta >> PAGE_SHIFT))
+	if ((v->vm_flags & VM_ACCOUNT) &&
+	    !vm_enough_memory(r->mm, r->delta >> PAGE_SHIFT))
 		return -ENOMEM;
 	merged = vma_merge_new_range(&vmg);
 	if (!merged)
@@ -336,7 +328,7 @@ static long move_vma(struct remap *r)
 			   v->vm_end != r->addr + r->old_len))
 		return -EINVAL;
 	charge = (r->flags & MREMAP_DONTUNMAP) ? r->new_len : r->delta;
-	if ((v->vm_flags & VM_ACCOUNT) && !charge_ok(mm, charge >> PAGE_SHIFT))
+	if ((v->vm_flags & VM_ACCOUNT) && !vm_enough_memory(mm, charge >> PAGE_SHIFT))
 		return -ENOMEM;
 	copy = copy_vma(r);
 	if (!copy)

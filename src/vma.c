@@ -461,19 +461,38 @@ static bool find_gap(struct mm *mm, bool topdown, unsigned long low,
 	       tail_gap_fits(mm, low, high, len, out);
 }
 
+/* The bytes to look for (the length, alignment slack and start gap) and
+ * the window, never below mmap_min_addr; -ENOMEM if the length overflows. */
+static int search_limits(struct mm *mm, const struct unmapped_area_info *info,
+			 unsigned long *length, unsigned long *low,
+			 unsigned long *high)
+{
+	*length = info->length + info->align_mask + info->start_gap;
+	*low = info->low_limit > mm->sysctl->hint_min_addr ? info->low_limit :
+	       mm->sysctl->hint_min_addr;
+	*high = info->high_limit;
+	return *length < info->length ? -ENOMEM : 0;
+}
+
+/* The address chosen lies in a gap below @above: find_vma can say so. */
+static unsigned long remember_gap(struct mm *mm, unsigned long addr,
+				  struct vma *above)
+{
+	mm->gap_hint_addr = addr;
+	mm->gap_hint_above = above;
+	mm->gap_hint_valid = true;
+	return addr;
+}
+
 static unsigned long unmapped_area_topdown(struct mm *mm,
 					   const struct unmapped_area_info *info)
 {
-	unsigned long length = info->length + info->align_mask + info->start_gap;
-	unsigned long low = info->low_limit, high = info->high_limit;
-	unsigned long addr;
+	unsigned long length, low, high, addr;
 	struct gap g;
 	struct vma *next, *prev;
 
-	if (length < info->length)
+	if (search_limits(mm, info, &length, &low, &high))
 		return (unsigned long)-ENOMEM;
-	if (low < mm->sysctl->hint_min_addr)   /* never below mmap_min_addr */
-		low = mm->sysctl->hint_min_addr;
 	for (;;) {
 		if (!find_gap(mm, true, low, high, length, &g))
 			return (unsigned long)-ENOMEM;
@@ -493,26 +512,19 @@ static unsigned long unmapped_area_topdown(struct mm *mm,
 				continue;
 			}
 		}
-		mm->gap_hint_addr = addr;
-		mm->gap_hint_above = g.above;
-		mm->gap_hint_valid = true;
-		return addr;
+		return remember_gap(mm, addr, g.above);
 	}
 }
 
 static unsigned long unmapped_area(struct mm *mm,
 				   const struct unmapped_area_info *info)
 {
-	unsigned long length = info->length + info->align_mask + info->start_gap;
-	unsigned long low = info->low_limit, high = info->high_limit;
-	unsigned long addr;
+	unsigned long length, low, high, addr;
 	struct gap g;
 	struct vma *next, *prev;
 
-	if (length < info->length)
+	if (search_limits(mm, info, &length, &low, &high))
 		return (unsigned long)-ENOMEM;
-	if (low < mm->sysctl->hint_min_addr)   /* never below mmap_min_addr */
-		low = mm->sysctl->hint_min_addr;
 	for (;;) {
 		if (!find_gap(mm, false, low, high, length, &g))
 			return (unsigned long)-ENOMEM;
@@ -531,10 +543,7 @@ static unsigned long unmapped_area(struct mm *mm,
 				continue;
 			}
 		}
-		mm->gap_hint_addr = addr;
-		mm->gap_hint_above = g.above;
-		mm->gap_hint_valid = true;
-		return addr;
+		return remember_gap(mm, addr, g.above);
 	}
 }
 
