@@ -9,7 +9,7 @@
 # which must reproduce every result and the final maps.
 #
 # Environment:
-#   REPLAY_SEEDS   number of seeds: runs seeds 1..N (default 50)
+#   REPLAY_SEEDS   number of seeds: runs seeds 1..N (default 300)
 #   REPLAY_ONLY    an explicit list of seeds instead, such as "7" or "7 19 23"
 #   REPLAY_NCALLS  calls per sequence (default: randprog's, 150)
 #   USERMM         the binary to test (default build/test/usermm)
@@ -17,7 +17,7 @@
 #
 # Run from the repository root.  Last line: "replay: N passed, N failed".
 set -u
-seeds=${REPLAY_SEEDS:-50}
+seeds=${REPLAY_SEEDS:-300}
 ncalls=${REPLAY_NCALLS:-}
 usermm=${USERMM:-build/test/usermm}
 work=build/test/replay
