@@ -339,7 +339,7 @@ TEST(heap_does_not_grow_into_vma_below)
  *  after:   H|HHH       and brk extends that VMA
  * live (unit_brk C): "00404000-00407000 rw-p ... [heap]", then "brk(b0+3p)
  * -> 0x408000" and "00404000-00408000 rw-p ... [heap]" */
-__attribute__((unused)) TEST(mapping_below_heap_merges_with_it)
+TEST(mapping_below_heap_merges_with_it)
 {
 	um_proc *p = new_proc();
 	unsigned long base = map_count(p);
@@ -896,9 +896,7 @@ int main(void)
 	RUN_ISOLATED(growsdown_merge_and_split);
 	RUN_ISOLATED(heap_absorbs_mapping_at_break);
 	RUN_ISOLATED(heap_does_not_grow_into_vma_below);
-	/* KNOWN DIVERGENCE: brk after an mmap merged into [heap] (src/mmap.c
-	 * sys_brk); re-enable when fixed. */
-	printf("SKIP mapping_below_heap_merges_with_it: known divergence, brk after a merge into [heap]\n");
+	RUN_ISOLATED(mapping_below_heap_merges_with_it);
 	RUN_ISOLATED(file_contiguous_merges);
 	RUN_ISOLATED(file_two_opens_no_merge);
 	RUN_ISOLATED(file_dup_merges);
