@@ -8,19 +8,26 @@
  *   1. VMAs do not overlap and are page-aligned, vm_start < vm_end.
  *   2. An in-order walk of the tree visits exactly the list, in order,
  *      and map_count is its length.
- *   3. gap(v) = v->vm_start - (v->prev ? v->prev->vm_end : 0), and
- *      v->subtree_gap = max(gap(v), left->subtree_gap, right->subtree_gap).
+ *   3. v->gap = v->vm_start - (v->prev ? v->prev->vm_end : 0), and
+ *      v->subtree_gap = max(v->gap, left->subtree_gap, right->subtree_gap).
  *   4. The tree is a valid red-black tree (rb_check).
- *   5. The cache, when set, points at a linked VMA.
+ *   5. The cache, when set, points at a linked VMA; the search anchor, when
+ *      valid, is the first VMA ending at or above anchor_high; the gap hint,
+ *      when valid, is what find_vma(gap_hint_addr) would return.
  *   6. No two adjacent VMAs could have been merged (Linux would have merged
- *      them when the second was created or changed) — unless one is special.
+ *      them when the second was created or changed) — unless one is special,
+ *      the pair meets at start_brk (brk never merges there), or a failed
+ *      call left splits behind (mm->allow_unmerged), as Linux does.
  *
  * Locking: none here; the caller holds the address space (see engine.c).
  *
  * Free-area search walks the tree guided by subtree_gap, so finding a hole
  * is O(log n) — the seeds describe a linear walk of the list, which Linux
  * replaced with this augmented tree in 3.8 (and with the maple tree in 6.1;
- * the addresses chosen are the same).
+ * the addresses chosen are the same).  Top-down searches start at the
+ * anchor and walk backwards, as the maple tree does.  Every change keeps the
+ * augmentation exact with as few root walks as possible: see vma_link_at,
+ * vma_unlink and rbtree.h.
  */
 #include <stdio.h>
 #include "vma.h"
