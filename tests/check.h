@@ -2,8 +2,9 @@
  * check.h — the tiny test harness every C test in tests/ uses.
  *
  * A test file defines functions with TEST(name) and lists them in main with
- * RUN(name).  A failed CHECK prints file:line and the expression, marks the
- * current test failed and goes on with the next test.  CHECK_EQ prints both
+ * RUN(name), or RUN_ISOLATED(name) to run it in a child process (an
+ * abort fails that test alone).  A failed CHECK prints file:line and the
+ * expression, marks the current test failed and goes on with the next test.  CHECK_EQ prints both
  * values.  main ends with `return check_summary();`, which prints
  *   "<file>: N passed, N failed"
  * and returns non-zero when anything failed.  tests/run.sh adds the counts.
@@ -12,7 +13,10 @@
 #define USERMM_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 static int check_passed, check_failed, check_cur_failed;
 static const char *check_cur_name;
@@ -61,6 +65,34 @@ static const char *check_cur_name;
 				check_sa_, check_sb_);                      \
 			check_cur_failed = 1;                               \
 		}                                                           \
+	} while (0)
+
+/* Each test runs in a child process, so that an engine abort() (the
+ * UM_DEBUG validator after every call) fails that test alone and the others
+ * still run; LeakSanitizer checks each child when it exits. */
+#define RUN_ISOLATED(name)                                                   \
+	do {                                                                 \
+		int st_;                                                     \
+		pid_t pid_;                                                  \
+		fflush(NULL);                                                \
+		pid_ = fork();                                               \
+		if (pid_ == 0) {                                             \
+			RUN(name);                                           \
+			fflush(NULL);                                        \
+			exit(check_cur_failed);                              \
+		}                                                            \
+		if (pid_ < 0 || waitpid(pid_, &st_, 0) != pid_) {            \
+			check_failed++;                                      \
+			break;                                               \
+		}                                                            \
+		if (WIFEXITED(st_) && WEXITSTATUS(st_) == 0) {               \
+			check_passed++;                                      \
+		} else {                                                     \
+			check_failed++;                                      \
+			if (WIFSIGNALED(st_))                                \
+				fprintf(stderr, "%s: %s: killed by signal %d\n", \
+					__FILE__, #name, WTERMSIG(st_));     \
+		}                                                            \
 	} while (0)
 
 static inline int check_summary_named(const char *file)

@@ -36,34 +36,6 @@ static const unsigned long NOFD = (unsigned long)-1;
 static char tmpdir[64], fpath[128];
 static um_engine *eng;
 
-/* Each test runs in a child process, so that an engine abort() (the
- * UM_DEBUG validator after every call) fails that test alone and the others
- * still run; LeakSanitizer checks each child when it exits. */
-#define RUN_ISOLATED(name)                                                   \
-	do {                                                                 \
-		int st_;                                                     \
-		pid_t pid_;                                                  \
-		fflush(NULL);                                                \
-		pid_ = fork();                                               \
-		if (pid_ == 0) {                                             \
-			RUN(name);                                           \
-			fflush(NULL);                                        \
-			exit(check_cur_failed);                              \
-		}                                                            \
-		if (pid_ < 0 || waitpid(pid_, &st_, 0) != pid_) {            \
-			check_failed++;                                      \
-			break;                                               \
-		}                                                            \
-		if (WIFEXITED(st_) && WEXITSTATUS(st_) == 0) {               \
-			check_passed++;                                      \
-		} else {                                                     \
-			check_failed++;                                      \
-			if (WIFSIGNALED(st_))                                \
-				fprintf(stderr, "%s: %s: killed by signal %d\n", \
-					__FILE__, #name, WTERMSIG(st_));     \
-		}                                                            \
-	} while (0)
-
 /* ---- helpers ------------------------------------------------------------------- */
 
 static um_proc *new_proc(void)
