@@ -57,7 +57,9 @@ struct um_proc_config {
 	unsigned long rlimit_data;
 	unsigned long rlimit_memlock;
 	int set_limits;               /* 1: the four limits above are used as given */
-	int cap_ipc_lock;             /* -1 = as host, 0 = no, 1 = yes */
+	/* Capabilities: 1 = yes, -1 = as the host, 0 = no when set_limits is 1
+	 * and as the host otherwise (a zeroed config copies the host). */
+	int cap_ipc_lock;
 	int cap_sys_resource;
 	int cap_sys_rawio;
 	int legacy_layout;            /* 1: bottom-up allocation (vm.legacy_va_layout) */

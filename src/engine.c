@@ -152,6 +152,17 @@ void um_engine_free(um_engine *e)
 
 /* ---- processes ------------------------------------------------------------------- */
 
+/* A capability from the config: 1 yes; -1 the host's; 0 no when the config
+ * sets limits, else the host's (so a zeroed config means "as the host"). */
+static bool capability(int want, bool given, int cap)
+{
+	if (want == 1)
+		return true;
+	if (want == 0 && given)
+		return false;
+	return host_has_cap(cap);
+}
+
 static void mm_init_limits(struct mm *mm, const struct um_proc_config *c)
 {
 	bool given = c && c->set_limits;
@@ -160,13 +171,9 @@ static void mm_init_limits(struct mm *mm, const struct um_proc_config *c)
 	mm->rlim_as = given ? c->rlimit_as : host_rlimit(RLIMIT_AS);
 	mm->rlim_data = given ? c->rlimit_data : host_rlimit(RLIMIT_DATA);
 	mm->rlim_memlock = given ? c->rlimit_memlock : host_rlimit(RLIMIT_MEMLOCK);
-	mm->cap_ipc_lock = (c && c->cap_ipc_lock >= 0 && (c->cap_ipc_lock || given)) ?
-			   c->cap_ipc_lock == 1 : host_has_cap(14);
-	mm->cap_sys_rawio = (c && c->cap_sys_rawio >= 0 && (c->cap_sys_rawio || given)) ?
-			    c->cap_sys_rawio == 1 : host_has_cap(17);
-	mm->cap_sys_resource = (c && c->cap_sys_resource >= 0 &&
-				(c->cap_sys_resource || given)) ?
-			       c->cap_sys_resource == 1 : host_has_cap(24);
+	mm->cap_ipc_lock = capability(c ? c->cap_ipc_lock : -1, given, 14);
+	mm->cap_sys_rawio = capability(c ? c->cap_sys_rawio : -1, given, 17);
+	mm->cap_sys_resource = capability(c ? c->cap_sys_resource : -1, given, 24);
 }
 
 /* Link a VMA built by hand (initial layout); no merging, as exec makes them. */
