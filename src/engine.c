@@ -146,6 +146,15 @@ void um_engine_free(um_engine *e)
 {
 	if (!e)
 		return;
+#ifdef UM_DEBUG
+	/* VMAs live in the slab, where LeakSanitizer cannot see them: every
+	 * process must have been freed, and every VMA with it. */
+	if (e->vma_slab.live) {
+		fprintf(stderr, "usermm: %lu VMAs leaked at um_engine_free\n",
+			e->vma_slab.live);
+		abort();
+	}
+#endif
 	slab_destroy(&e->vma_slab);
 	um_free(e);
 }
