@@ -531,7 +531,9 @@ static void print_side(const char *label, int on, double min, double med)
 		printf("  %s %-32s", label, "      n/a (max_map_count)");
 }
 
-static void run_size(um_engine *eng, struct size_run *sr)
+/* Each size gets a fresh engine: its VMA slab starts empty, so the memory
+ * figure is not flattered by slots an earlier size freed. */
+static void run_size(struct size_run *sr)
 {
 	unsigned long n = sr->n, kfill = 0, kregion = 0, efill, ebase, eregion = 0;
 	unsigned long kbefore = 0, plugs[MAX_PLUGS];
@@ -539,6 +541,7 @@ static void run_size(um_engine *eng, struct size_run *sr)
 	struct ctx kc = { NULL, 0 }, ec;
 	size_t m0, r0;
 	double t0;
+	um_engine *eng;
 	um_proc *p;
 	char g[32], g2[32];
 
@@ -552,7 +555,8 @@ static void run_size(um_engine *eng, struct size_run *sr)
 		sr->kernel_vmas = kernel_map_count() - kbefore;
 	}
 
-	/* Engine fillers in a fresh process. */
+	/* Engine fillers in a fresh process of a fresh engine. */
+	eng = new_engine();
 	p = new_proc(eng);
 	ebase = engine_map_count(p);
 	m0 = malloc_bytes() + engine_pool_bytes(p);
@@ -647,6 +651,7 @@ static void run_size(um_engine *eng, struct size_run *sr)
 	t0 = now_ns();
 	um_proc_free(p);
 	sr->e_free_ns = now_ns() - t0;
+	um_engine_free(eng);
 }
 
 static void pass_line(const char *what, const char *measured, int status)
@@ -920,6 +925,7 @@ int main(int argc, char **argv)
 	um_proc_stats(p, &st);
 	g_vma_bytes = st.vma_bytes;
 	um_proc_free(p);
+	um_engine_free(eng);
 
 	printf("usermm bench: engine (libusermm) vs live kernel, same process\n");
 	printf("host: %s %s %s, %ld CPUs, vm.max_map_count %lu; engine max_map_count %lu\n",
@@ -933,9 +939,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nsizes; i++) {
 		memset(&runs[i], 0, sizeof runs[i]);
 		runs[i].n = sizes[i];
-		run_size(eng, &runs[i]);
+		run_size(&runs[i]);
 	}
-	um_engine_free(eng);
 
 	if (runs[nsizes - 1].n)
 		print_memory(&runs[nsizes - 1]);

@@ -173,6 +173,11 @@ struct mm {
 	struct vma *anchor;
 	unsigned long anchor_high;
 	bool anchor_valid;
+	/* free-area cache (see vma.c): below free_area_high, no VMA above
+	 * free_area_vma has a gap longer than free_area_hole bytes */
+	struct vma *free_area_vma;
+	unsigned long free_area_high, free_area_hole;
+	bool free_area_valid;
 	unsigned long map_count;
 	bool allow_unmerged;          /* a failed call left splits, as Linux does */
 

@@ -1,8 +1,16 @@
 /*
  * slab.c — the VMA allocator (see slab.h).
  *
- * Invariants: every object is either live, on the free list, or in the
- * untouched tail [bump, end) of the newest chunk; live counts the first.
+ * Invariants: every object is either live, on the free list, or among the
+ * newest chunk's slots not yet handed out; live counts the first.
+ *
+ * A chunk's slots are handed out in the order i * stride mod nslots, not
+ * one after another.  Sequentially made VMAs (a program's mappings, the
+ * benchmark's fillers) end up as tree nodes whose allocation indices differ
+ * by powers of two; laid out in order, those sit at addresses that are
+ * multiples of 4 KiB apart and all fall into the same L1 cache set, so a
+ * root-to-leaf walk through a large tree evicted itself.  The permutation
+ * scatters them over all sets.
  * Chunks are only returned to the host by slab_destroy.
  *
  * Fault injection: each allocation asks alloc.c whether it should fail, so
@@ -28,6 +36,28 @@ void slab_init(struct slab *s, size_t size)
 	s->size = (size + 7) & ~(size_t)7;
 }
 
+static size_t gcd(size_t a, size_t b)
+{
+	while (b) {
+		size_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* A step near 0.618 n (the golden ratio spreads successive multiples
+ * evenly) that is coprime to n, so i -> i * step mod n visits every slot. */
+static size_t coprime_stride(size_t n)
+{
+	size_t step = n * 618 / 1000;
+
+	while (step > 1 && gcd(step, n) != 1)
+		step--;
+	return step ? step : 1;
+}
+
 /* A new 2 MiB chunk, asking the host to back it with a huge page; malloc
  * when mmap is not available. */
 static int slab_grow(struct slab *s)
@@ -48,8 +78,10 @@ static int slab_grow(struct slab *s)
 	s->bytes += CHUNK_SIZE;
 	c->next = s->chunks;
 	s->chunks = c;
-	s->bump = (char *)c + ((sizeof(*c) + 63) & ~(size_t)63);
-	s->end = (char *)c + CHUNK_SIZE;
+	s->base = (char *)c + ((sizeof(*c) + 63) & ~(size_t)63);
+	s->nslots = (size_t)((char *)c + CHUNK_SIZE - s->base) / s->size;
+	s->handed = s->next_slot = 0;
+	s->stride = coprime_stride(s->nslots);
 	return 0;
 }
 
@@ -63,10 +95,13 @@ void *slab_alloc(struct slab *s)
 		p = s->free;
 		s->free = *(void **)p;
 	} else {
-		if ((size_t)(s->end - s->bump) < s->size && slab_grow(s))
+		if (s->handed == s->nslots && slab_grow(s))
 			return NULL;
-		p = s->bump;
-		s->bump += s->size;
+		p = s->base + s->next_slot * s->size;
+		s->next_slot += s->stride;
+		if (s->next_slot >= s->nslots)
+			s->next_slot -= s->nslots;
+		s->handed++;
 	}
 	memset(p, 0, s->size);
 	s->live++;
@@ -93,6 +128,7 @@ void slab_destroy(struct slab *s)
 		else
 			free(c);
 	}
-	s->free = s->bump = s->end = NULL;
+	s->free = s->base = NULL;
+	s->nslots = s->handed = s->next_slot = 0;
 	s->bytes = 0;
 }

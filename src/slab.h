@@ -16,7 +16,9 @@ struct slab_chunk;
 struct slab {
 	size_t size;                 /* object size, a multiple of 8 */
 	void *free;                  /* freed objects, linked through their first word */
-	char *bump, *end;            /* unused tail of the newest chunk */
+	char *base;                  /* first slot of the newest chunk */
+	size_t nslots, handed;       /* its slots, and how many handed out */
+	size_t stride, next_slot;    /* hand-out order: next_slot += stride mod nslots */
 	struct slab_chunk *chunks;
 	unsigned long live;          /* objects handed out and not freed */
 	unsigned long bytes;         /* chunk memory held */

@@ -13,7 +13,9 @@
  *   4. The tree is a valid red-black tree (rb_check).
  *   5. The cache, when set, points at a linked VMA; the search anchor, when
  *      valid, is the first VMA ending at or above anchor_high; the gap hint,
- *      when valid, is what find_vma(gap_hint_addr) would return.
+ *      when valid, is what find_vma(gap_hint_addr) would return; the
+ *      free-area cache, when valid, names a linked VMA above which no gap
+ *      (clipped to free_area_high) is longer than free_area_hole.
  *   6. No two adjacent VMAs could have been merged (Linux would have merged
  *      them when the second was created or changed) — unless one is special,
  *      the pair meets at start_brk (brk never merges there), or a failed
@@ -25,7 +27,8 @@
  * is O(log n) — the seeds describe a linear walk of the list, which Linux
  * replaced with this augmented tree in 3.8 (and with the maple tree in 6.1;
  * the addresses chosen are the same).  Top-down searches start at the
- * anchor and walk backwards, as the maple tree does.  Every change keeps the
+ * anchor and walk backwards, as the maple tree does, or lower, at the
+ * free-area cache, when nothing above it can fit.  Every change keeps the
  * augmentation exact with as few root walks as possible: see vma_link_at,
  * vma_unlink and rbtree.h.
  */
@@ -120,6 +123,8 @@ static void vma_set_gap(struct vma *v)
 }
 
 static void anchor_check(struct mm *mm, const struct vma *v, unsigned long end);
+static void free_area_gap_grew(struct mm *mm, struct vma *w);
+static void free_area_unlinking(struct mm *mm, struct vma *vma);
 
 static bool vma_augment(struct rb_node *n)
 {
@@ -249,6 +254,8 @@ void vma_link_at(struct mm *mm, struct vma *vma, struct vma *prev,
 	vma_set_gap(vma);
 	if (next)
 		vma_set_gap(next);
+	else
+		free_area_gap_grew(mm, vma);   /* its gap was part of the tail */
 	/* next's gap shrank too.  A new leaf's successor is always one of its
 	 * ancestors, so one walk up from the leaf settles both. */
 	rb_link_node(&vma->rb, parent, link);
@@ -267,6 +274,7 @@ void vma_unlink(struct mm *mm, struct vma *vma)
 	bool next_above = next && !vma->rb.right;
 	bool next_below = next && vma->rb.right && !vma->rb.left;
 
+	free_area_unlinking(mm, vma);
 	if (prev)
 		prev->next = next;
 	else
@@ -294,6 +302,10 @@ void vma_set_range(struct mm *mm, struct vma *vma, unsigned long start,
 {
 	mm->gap_hint_valid = false;
 	anchor_check(mm, vma, end > vma->vm_end ? end : vma->vm_end);
+	if (start > vma->vm_start)
+		free_area_gap_grew(mm, vma);
+	if (end < vma->vm_end)
+		free_area_gap_grew(mm, vma->next);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -451,19 +463,70 @@ static void anchor_check(struct mm *mm, const struct vma *v, unsigned long end)
 		mm->anchor_valid = false;
 }
 
+/*
+ * The free-area cache, after the kernel's old free_area_cache: a top-down
+ * search below @high that found its gap under VMA G has seen every gap above
+ * G come out shorter than the length asked for.  So the next search below
+ * the same @high for something longer can start at G instead of at the top
+ * anchor: a program that maps page after page, or maps and unmaps one, gets
+ * its gap at once instead of climbing and descending the whole tree.
+ *
+ * The claim kept: no VMA above free_area_vma has a gap (clipped to
+ * free_area_high) longer than free_area_hole.  Gaps only grow when a VMA is
+ * unlinked or shrinks; then free_area_vma moves up to the VMA whose gap
+ * grew, which keeps the claim true for everything above it.
+ */
+static void free_area_gap_grew(struct mm *mm, struct vma *w)
+{
+	if (mm->free_area_valid && w && w->vm_start > mm->free_area_vma->vm_start)
+		mm->free_area_vma = w;
+}
+
+static void free_area_unlinking(struct mm *mm, struct vma *vma)
+{
+	if (!mm->free_area_valid)
+		return;
+	if (mm->free_area_vma == vma) {
+		/* Its successor's gap now holds its own: start there (or, for
+		 * the last VMA, at its predecessor, with nothing above). */
+		mm->free_area_vma = vma->next ? vma->next : vma->prev;
+		mm->free_area_valid = mm->free_area_vma != NULL;
+	} else {
+		free_area_gap_grew(mm, vma->next);
+	}
+}
+
+static bool find_gap_topdown(struct mm *mm, unsigned long low,
+			     unsigned long high, unsigned long len,
+			     struct gap *out)
+{
+	bool cached = mm->free_area_valid && mm->free_area_high == high &&
+		      len > mm->free_area_hole;
+	struct vma *start;
+
+	if (tail_gap_fits(mm, low, high, len, out))
+		return true;
+	start = cached ? mm->free_area_vma : topdown_anchor(mm, high);
+	if (!start || !gap_search_rev(&start->rb, false, low, high, len, out))
+		return false;
+	/* Every gap above out->above was shorter than len (or, above the old
+	 * cached VMA, than the old bound, which is smaller). */
+	if (!cached || out->above != start) {
+		mm->free_area_vma = out->above;
+		mm->free_area_high = high;
+		mm->free_area_hole = len - 1;
+		mm->free_area_valid = true;
+	}
+	return true;
+}
+
 static bool find_gap(struct mm *mm, bool topdown, unsigned long low,
 		     unsigned long high, unsigned long len, struct gap *out)
 {
-	struct vma *start;
-
 	if (high < low || high - low < len)
 		return false;
-	if (topdown) {
-		if (tail_gap_fits(mm, low, high, len, out))
-			return true;
-		start = topdown_anchor(mm, high);
-		return start && gap_search_rev(&start->rb, false, low, high, len, out);
-	}
+	if (topdown)
+		return find_gap_topdown(mm, low, high, len, out);
 	return gap_search(mm->vma_tree.node, low, high, len, out) ||
 	       tail_gap_fits(mm, low, high, len, out);
 }
@@ -933,6 +996,21 @@ int mm_validate(struct mm *mm)
 			;
 		if (v != mm->anchor)
 			BAD("search anchor for %lx is stale", mm->anchor_high);
+	}
+	if (mm->free_area_valid) {
+		for (v = mm->vma_first; v && v != mm->free_area_vma; v = v->next)
+			;
+		if (!v)
+			BAD("free-area cache points at an unlinked VMA");
+		for (v = v->next; v && gap_start(v) < mm->free_area_high; v = v->next) {
+			unsigned long e = v->vm_start < mm->free_area_high ?
+					  v->vm_start : mm->free_area_high;
+
+			if (e - gap_start(v) > mm->free_area_hole)
+				BAD("free-area cache: gap of %#lx bytes below %#lx "
+				    "exceeds the bound %#lx", e - gap_start(v),
+				    v->vm_start, mm->free_area_hole);
+		}
 	}
 	if (mm->gap_hint_valid && find_vma_uncached(mm, mm->gap_hint_addr) !=
 				  mm->gap_hint_above)

@@ -14,7 +14,7 @@ count() { # name, output file, exit status
 		echo "FAIL $1: no summary (exit $3); see $2"; tail -n 20 "$2"
 		failed=$((failed + 1)); return
 	fi
-	p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/; s/^([0-9]+) passed.*/\1/')
+	p=$(echo "$line" | sed -E 's/^(.*[^0-9])?([0-9]+) passed.*/\2/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	passed=$((passed + p)); failed=$((failed + f))
 	case "$line" in *skipped*)

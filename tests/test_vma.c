@@ -561,6 +561,55 @@ TEST(topdown_highest_gap_that_fits)
 }
 
 /*
+ * The free-area cache lets a search start at the gap the last one found, so
+ * every way a gap can reopen above it must be seen (1 char = 1 page below
+ * mmap_base, in an empty process):
+ *
+ *   A B C D E F        six one-page mappings, alternating rights
+ *   A . C D E F        munmap B            -> next page goes to B's hole
+ *   A B C D . .        E.F remade as one VMA, mremap shrinks it to F
+ *                                          -> next page goes to E's place
+ *   A B C [D E] F G    D.E made one VMA, munmap E (its start moves up)
+ *                                          -> next page goes to E's place
+ * and a longer request first, then a short one (the bound is per length).
+ */
+TEST(topdown_free_area_cache_sees_reopened_gaps)
+{
+	um_engine *e = new_engine();
+	um_proc *p = new_proc(e, 0);
+	const unsigned long anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned long top = 0x7ffff7fff000UL, a[6];     /* mmap_base */
+
+	for (int i = 0; i < 6; i++) {
+		a[i] = (unsigned long)um_mmap(p, 0, PG, i & 1 ? PROT_READ : PROT_NONE,
+					      anon, -1UL, 0);
+		CHECK_EQ(a[i], top - (unsigned long)(i + 1) * PG);
+	}
+	CHECK_EQ(um_munmap(p, a[1], PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_READ, anon, -1UL, 0), (long)a[1]);
+	/* E and F as one 2-page VMA, then shrunk to one page from the top */
+	CHECK_EQ(um_munmap(p, a[5], 2 * PG), 0);
+	CHECK_EQ(um_mmap(p, 0, 2 * PG, PROT_WRITE, anon, -1UL, 0), (long)a[5]);
+	CHECK_EQ(um_mremap(p, a[5], 2 * PG, PG, 0, 0), (long)a[5]);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_NONE, anon, -1UL, 0), (long)a[4]);
+	/* a 4-page request lands below F; then D.E become one VMA whose
+	 * start moves up */
+	CHECK_EQ(um_mmap(p, 0, 4 * PG, PROT_READ, anon, -1UL, 0),
+		 (long)(a[5] - 4 * PG));
+	CHECK_EQ(um_mprotect(p, a[4], PG, PROT_READ), 0);
+	CHECK_EQ(um_munmap(p, a[4], PG), 0);
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_NONE, anon, -1UL, 0), (long)a[4]);
+	/* a short request after a long one still finds the highest hole */
+	CHECK_EQ(um_munmap(p, a[0], PG), 0);
+	CHECK_EQ(um_mmap(p, 0, 8 * PG, PROT_READ, anon, -1UL, 0),
+		 (long)(a[5] - 12 * PG));
+	CHECK_EQ(um_mmap(p, 0, PG, PROT_WRITE, anon, -1UL, 0), (long)a[0]);
+	CHECK_EQ(um_validate(p), 0);
+	um_proc_free(p);
+	um_engine_free(e);
+}
+
+/*
  * Bottom-up: the lowest gap above mmap_legacy_base that fits, mapping at its
  * bottom; nothing is placed below the legacy base even when free.
  */
@@ -742,6 +791,7 @@ int main(void)
 	RUN(random_topdown_many_vmas);
 	RUN(random_bottomup_many_vmas);
 	RUN(topdown_highest_gap_that_fits);
+	RUN(topdown_free_area_cache_sees_reopened_gaps);
 	RUN(bottomup_lowest_gap_that_fits);
 	RUN(mmap_base_follows_stack_rlimit);
 	RUN(topdown_full_falls_back_bottom_up);
