@@ -47,6 +47,8 @@ struct um_engine_config {
 	unsigned long stack_guard_gap;/* bytes; default 256 pages */
 	unsigned long totalram_pages; /* for overcommit heuristics; 0 = host */
 	int thp_enabled;              /* 1 = CONFIG_TRANSPARENT_HUGEPAGE (x86-64 default) */
+	unsigned long mem_bytes;      /* physical memory (frame pool); 0 = 1 GiB.
+	                               * Reserved, not touched, until used. */
 };
 
 /* Per-process credentials, limits and layout choices.  Fields left zero take
@@ -130,6 +132,33 @@ long um_ftruncate(um_proc *p, unsigned long fd, unsigned long length);
  * syscalls).  String arguments are host pointers.  Unknown numbers: -ENOSYS. */
 long um_syscall(um_proc *p, long nr, const unsigned long args[6]);
 
+/* ---- memory and processes ----------------------------------------------- */
+
+/* What a faulting access did: SIGSEGV with SEGV_MAPERR (nothing mapped) or
+ * SEGV_ACCERR (rights), SIGBUS with BUS_ADRERR (a file page wholly past its
+ * end), or SIGKILL when memory ran out (the OOM killer); addr is si_addr,
+ * the first byte that faulted. */
+struct um_fault {
+	int signo;
+	int code;
+	unsigned long addr;
+};
+
+/* Store @len bytes at @addr as the process's CPU would, faulting pages in
+ * (zero page, fresh frames, page cache, copy-on-write), in ascending
+ * address order: 0, or -EFAULT (-ENOMEM for SIGKILL) with *fault filled,
+ * the bytes before the faulting one already stored. */
+long um_store(um_proc *p, unsigned long addr, const void *buf, size_t len,
+	      struct um_fault *fault);
+long um_load(um_proc *p, unsigned long addr, void *buf, size_t len,
+	     struct um_fault *fault);
+
+/* fork(): a child with a copy-on-write copy of the address space, the same
+ * open files, no memory locks.  0 and *child, or -ENOMEM. */
+long um_fork(um_proc *parent, um_proc **child);
+/* exit(): um_proc_free tears the process down, writing shared file pages
+ * back; um_engine_free writes back whatever is still cached. */
+
 /* ---- views ------------------------------------------------------------- */
 
 /* /proc/PID/maps, byte for byte.  Returns bytes written (excluding NUL) or
@@ -148,6 +177,15 @@ struct um_stats {
 	unsigned long vma_bytes;      /* bytes of memory per VMA (struct size) */
 	unsigned long engine_vmas;    /* VMAs alive in the whole engine (leak checks) */
 	unsigned long vma_pool_bytes; /* memory the engine's VMA allocator holds */
+	/* memory, in pages: this process's resident pages by kind (VmRSS =
+	 * the sum), and engine-wide frames, page-cache pages, page tables */
+	unsigned long rss_anon, rss_file, rss_shmem;
+	unsigned long page_tables;    /* this process's table pages */
+	unsigned long frames_used, cached_pages, engine_page_tables;
+	/* engine-wide events: faults by kind, copy-on-write, file I/O */
+	unsigned long faults_zero, faults_anon, faults_file_read,
+		      faults_shared_write, faults_cow, faults_reuse,
+		      faults_shared_wp, pages_read, pages_written;
 };
 void um_proc_stats(um_proc *p, struct um_stats *st);
 

@@ -18,15 +18,18 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <signal.h>
 #include "usermm.h"
 #include "internal.h"
 #include "file.h"
 #include "alloc.h"
 #include "slab.h"
+#include "page.h"
 
 struct um_engine {
 	struct um_sysctl sysctl;
 	struct slab vma_slab;
+	struct phys phys;             /* frames, page caches, live address spaces */
 	unsigned long next_shmem_ino;
 	int next_pid;
 };
@@ -136,6 +139,10 @@ um_engine *um_engine_new(const struct um_engine_config *cfg)
 			    host_memory_pages();
 	s->thp = cfg->thp_enabled != 0;
 	um_stack_guard_gap = s->stack_guard_gap;
+	if (phys_init(&e->phys, cfg->mem_bytes ? cfg->mem_bytes : UM_DEFAULT_MEM)) {
+		um_free(e);
+		return NULL;
+	}
 	slab_init(&e->vma_slab, sizeof(struct vma));
 	e->next_pid = 1000;
 	e->next_shmem_ino = 1000;
@@ -154,8 +161,14 @@ void um_engine_free(um_engine *e)
 			e->vma_slab.live);
 		abort();
 	}
+	if (e->phys.used || e->phys.cached_pages || e->phys.caches) {
+		fprintf(stderr, "usermm: %lu frames, %lu cached pages leaked at "
+			"um_engine_free\n", e->phys.used, e->phys.cached_pages);
+		abort();
+	}
 #endif
 	slab_destroy(&e->vma_slab);
+	phys_destroy(&e->phys);
 	um_free(e);
 }
 
@@ -262,6 +275,8 @@ static void open_std_fds(struct um_proc *p)
 	}
 }
 
+static void proc_link(struct um_proc *p);
+
 um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg)
 {
 	struct um_proc *p = um_alloc(sizeof(*p));
@@ -274,6 +289,7 @@ um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg)
 	mm = &p->mm;
 	mm->sysctl = &e->sysctl;
 	mm->vma_slab = &e->vma_slab;
+	mm->phys = &e->phys;
 	mm->next_shmem_ino = &e->next_shmem_ino;
 	mm->task_size = TASK_SIZE_MAX;
 	mm->topdown = !(cfg && cfg->legacy_layout);
@@ -290,20 +306,42 @@ um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg)
 		return NULL;
 	}
 	open_std_fds(p);
+	proc_link(p);
 	return p;
 }
 
+static void proc_link(struct um_proc *p)
+{
+	p->mm.mm_next = p->engine->phys.mms;
+	p->engine->phys.mms = &p->mm;
+}
+
+static void proc_unlink(struct um_proc *p)
+{
+	struct mm **pp = &p->engine->phys.mms;
+
+	while (*pp && *pp != &p->mm)
+		pp = &(*pp)->mm_next;
+	if (*pp)
+		*pp = p->mm.mm_next;
+}
+
+/* exit: every mapping goes (shared file pages are written back as their
+ * VMAs go), then the page table and the descriptors. */
 void um_proc_free(um_proc *p)
 {
 	struct vma *v, *next;
 
 	if (!p)
 		return;
+	proc_unlink(p);
 	for (v = p->mm.vma_first; v; v = next) {
 		next = v->next;
+		unmap_vma_pages(&p->mm, v);
 		vma_unlink(&p->mm, v);
 		vma_free(&p->mm, v);
 	}
+	pgtable_free(p->mm.phys, &p->mm.pgt);
 	fdt_destroy(&p->fdt);
 	while (p->names) {
 		struct special_name *n = p->names;
@@ -479,17 +517,107 @@ static long dispatch(struct um_proc *p, long nr, const unsigned long a[6])
 	}
 }
 
+static void debug_validate(struct um_proc *p, const char *what, long nr)
+{
+#ifdef UM_DEBUG
+	if (um_validate(p)) {
+		fprintf(stderr, "usermm: invariant broken after %s %ld\n", what, nr);
+		abort();
+	}
+#else
+	(void)p, (void)what, (void)nr;
+#endif
+}
+
 long um_syscall(um_proc *p, long nr, const unsigned long args[6])
 {
 	long ret = dispatch(p, nr, args);
 
-#ifdef UM_DEBUG
-	if (mm_validate(&p->mm)) {
-		fprintf(stderr, "usermm: invariant broken after syscall %ld\n", nr);
-		abort();
-	}
-#endif
+	debug_validate(p, "syscall", nr);
 	return ret;
+}
+
+/* ---- fork --------------------------------------------------------------------------- */
+
+/* The child's own copies of the names um_proc_add_vma gave specials. */
+static int fork_special_names(struct um_proc *c)
+{
+	for (struct vma *v = c->mm.vma_first; v; v = v->next) {
+		if (!v->special)
+			continue;
+		v->special = special_named(c, v->special->name);
+		if (!v->special)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+long um_fork(um_proc *parent, um_proc **child)
+{
+	struct um_proc *c = um_alloc(sizeof(*c));
+	long err;
+
+	*child = NULL;
+	if (!c)
+		return -ENOMEM;
+	c->engine = parent->engine;
+	c->pid = parent->engine->next_pid++;
+	err = fdt_clone(&c->fdt, &parent->fdt);
+	err = err ? err : dup_mm(&c->mm, &parent->mm);
+	err = err ? err : fork_special_names(c);
+	if (err) {
+		um_proc_free(c);
+		debug_validate(parent, "failed fork of", parent->pid);
+		return err;
+	}
+	proc_link(c);
+	debug_validate(parent, "fork of", parent->pid);
+	debug_validate(c, "fork by", parent->pid);
+	*child = c;
+	return 0;
+}
+
+/* ---- memory access ----------------------------------------------------------------- */
+
+static long access_result(int r, unsigned long addr, struct um_fault *f)
+{
+	static const struct { int signo, code; } sig[] = {
+		[FAULT_MAPERR] = { SIGSEGV, SEGV_MAPERR },
+		[FAULT_ACCERR] = { SIGSEGV, SEGV_ACCERR },
+		[FAULT_SIGBUS] = { SIGBUS, BUS_ADRERR },
+		[FAULT_OOM] = { SIGKILL, 0 },
+	};
+	struct um_fault dummy;
+
+	if (!f)
+		f = &dummy;
+	memset(f, 0, sizeof(*f));
+	if (!r)
+		return 0;
+	f->signo = sig[r].signo;
+	f->code = sig[r].code;
+	f->addr = addr;
+	return r == FAULT_OOM ? -ENOMEM : -EFAULT;
+}
+
+long um_store(um_proc *p, unsigned long addr, const void *buf, size_t len,
+	      struct um_fault *fault)
+{
+	unsigned long at = 0;
+	int r = access_vm(&p->mm, addr, (void *)buf, len, true, &at);
+
+	debug_validate(p, "store at", (long)addr);
+	return access_result(r, at, fault);
+}
+
+long um_load(um_proc *p, unsigned long addr, void *buf, size_t len,
+	     struct um_fault *fault)
+{
+	unsigned long at = 0;
+	int r = access_vm(&p->mm, addr, buf, len, false, &at);
+
+	debug_validate(p, "load at", (long)addr);
+	return access_result(r, at, fault);
 }
 
 #define CALL(p, nr, ...)                                               \
@@ -623,11 +751,27 @@ void um_proc_stats(um_proc *p, struct um_stats *st)
 	st->vma_bytes = p->engine->vma_slab.size;
 	st->engine_vmas = p->engine->vma_slab.live;
 	st->vma_pool_bytes = p->engine->vma_slab.bytes;
+	st->rss_anon = mm->rss_anon;
+	st->rss_file = mm->rss_file;
+	st->rss_shmem = mm->rss_shmem;
+	st->page_tables = mm->pgt.nr_tables;
+	st->frames_used = mm->phys->used;
+	st->cached_pages = mm->phys->cached_pages;
+	st->engine_page_tables = mm->phys->pgtables;
+	st->faults_zero = mm->phys->ev.zero;
+	st->faults_anon = mm->phys->ev.anon;
+	st->faults_file_read = mm->phys->ev.file_read;
+	st->faults_shared_write = mm->phys->ev.shared_write;
+	st->faults_cow = mm->phys->ev.cow;
+	st->faults_reuse = mm->phys->ev.reuse;
+	st->faults_shared_wp = mm->phys->ev.shared_wp;
+	st->pages_read = mm->phys->ev.pages_read;
+	st->pages_written = mm->phys->ev.pages_written;
 }
 
 int um_validate(um_proc *p)
 {
-	return mm_validate(&p->mm);
+	return mm_validate(&p->mm) ? -EUCLEAN : mm_validate_pages(&p->mm);
 }
 
 /* ---- the POSIX-style façade ------------------------------------------------------- */

@@ -22,6 +22,8 @@
 #include "file.h"
 #include "alloc.h"
 #include "vma.h"
+#include "page.h"
+#include "internal.h"
 
 #define EXT4_SUPER_MAGIC 0xEF53
 #define XFS_SUPER_MAGIC 0x58465342
@@ -35,9 +37,9 @@ int um_host_close(int fd)
 
 int fdt_init(struct fd_table *t, unsigned long limit)
 {
-	t->size = 16;
 	t->limit = limit;
-	t->files = um_alloc(t->size * sizeof(*t->files));
+	t->files = um_alloc(16 * sizeof(*t->files));
+	t->size = t->files ? 16 : 0;
 	return t->files ? 0 : -ENOMEM;
 }
 
@@ -70,6 +72,20 @@ static int fdt_grow(struct fd_table *t, unsigned long need)
 	t->files = files;
 	t->size = size;
 	return 0;
+}
+
+int fdt_clone(struct fd_table *dst, const struct fd_table *src)
+{
+	int err = fdt_init(dst, src->limit);
+
+	for (unsigned long fd = 0; !err && fd < src->size; fd++) {
+		if (!src->files[fd])
+			continue;
+		file_get(src->files[fd]);
+		if ((err = fdt_install_at(dst, fd, src->files[fd])))
+			file_put(src->files[fd]);
+	}
+	return err;
 }
 
 int fdt_install_at(struct fd_table *t, unsigned long fd, struct um_file *f)
@@ -264,5 +280,21 @@ long sys_ftruncate(struct fd_table *t, unsigned long fd, unsigned long length)
 		return -EINVAL;
 	if (f->host_fd < 0 || f->kind != FILE_REGULAR || !(f->fmode & FMODE_WRITE))
 		return -EINVAL;
-	return ftruncate(f->host_fd, (off_t)length) < 0 ? -errno : 0;
+	if (ftruncate(f->host_fd, (off_t)length) < 0)
+		return -errno;
+	if (f->mapping)
+		truncate_pagecache(f->phys, f->mapping, length);
+	return 0;
+}
+
+/* Linux's truncate_pagecache: every mapping loses the pages past the new
+ * end (private copies too, so an access there is SIGBUS), the cache drops
+ * them, and the page holding the new end reads zeros after it. */
+void truncate_pagecache(struct phys *ph, struct address_space *as,
+			unsigned long size)
+{
+	unsigned long keep = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	unmap_mapping_range(ph, as, keep, ~0UL >> PAGE_SHIFT, true);
+	mapping_truncate(ph, as, size);
 }

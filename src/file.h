@@ -16,6 +16,8 @@ struct fd_table {
 
 int fdt_init(struct fd_table *t, unsigned long limit);
 void fdt_destroy(struct fd_table *t);
+/* fork: @dst (uninitialised) gets every descriptor of @src. */
+int fdt_clone(struct fd_table *dst, const struct fd_table *src);
 /* The file behind fd, or NULL (EBADF). No reference is taken. */
 struct um_file *fdt_get(struct fd_table *t, unsigned long fd);
 /* Install @f at the lowest free fd; takes over the caller's reference. */

@@ -60,18 +60,41 @@ long sys_munlockall(struct mm *mm);
 int __mm_populate(struct mm *mm, unsigned long start, unsigned long len,
 		  bool ignore_errors);
 /* Fault [start, end) of @v in, for reading or writing, with no permission
- * check: a private write gives @v its anon_vma; -EFAULT when part of the
- * range lies wholly past the end of the file (SIGBUS), -ENOMEM. */
+ * check (memory.c): -EFAULT when a page lies wholly past the end of the
+ * file (SIGBUS), -ENOMEM when a frame or table cannot be had. */
 int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
 		       unsigned long end, bool write);
-/* The first address of @v whose page lies wholly past the end of its file
- * (v->vm_end when not backed by a regular host file). */
-unsigned long vma_file_end(const struct vma *v);
 /* msync.c and mincore.c */
 long sys_msync(struct mm *mm, unsigned long start, unsigned long len,
 	       unsigned long flags);
 long sys_mincore(struct mm *mm, unsigned long start, unsigned long len,
 		 unsigned char *vec);
+
+/* memory.c: the fault handler and page-table work */
+enum fault_result { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS, FAULT_OOM };
+int handle_mm_fault(struct mm *mm, unsigned long addr, bool write);
+/* One page of @v, with no rights check (populate, and after the check). */
+int fault_page(struct mm *mm, struct vma *v, unsigned long addr, bool write);
+/* Copy to/from the process's memory as CPU stores/loads would: 0, or a
+ * fault_result with the first faulting address in *fault_addr. */
+int access_vm(struct mm *mm, unsigned long addr, void *buf, size_t len,
+	      bool write, unsigned long *fault_addr);
+void zap_page_range(struct mm *mm, unsigned long start, unsigned long end);
+void change_protection(struct mm *mm, unsigned long start, unsigned long end,
+		       unsigned long newflags);
+int move_page_tables(struct mm *mm, unsigned long old, unsigned long new,
+		     unsigned long len);
+int copy_page_range(struct mm *dst, struct mm *src, struct vma *v);
+struct phys;
+struct address_space;
+void unmap_mapping_range(struct phys *ph, struct address_space *as,
+			 unsigned long first, unsigned long last, bool even_cows);
+int mm_validate_pages(struct mm *mm);
+/* fork.c: fill @child (fresh, empty) as fork copies @parent */
+int dup_mm(struct mm *child, struct mm *parent);
+/* mmap.c */
+void unmap_vma_pages(struct mm *mm, struct vma *v);
+int expand_stack(struct mm *mm, struct vma *v, unsigned long addr);
 
 /* layout.c */
 void arch_pick_mmap_layout(struct mm *mm);

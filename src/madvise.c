@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include "internal.h"
+#include "page.h"
 
 #ifndef MADV_FREE
 #define MADV_FREE 8
@@ -188,7 +189,8 @@ static int madvise_flags(struct mm *mm, struct vma **pv, unsigned long start,
 
 /* ---- advice about pages ----------------------------------------------------------- */
 
-static int madvise_dontneed_free(struct vma *v, int behavior)
+static int madvise_dontneed_free(struct mm *mm, struct vma *v, unsigned long start,
+				 unsigned long end, int behavior)
 {
 	unsigned long forbidden = VM_PFNMAP;
 
@@ -198,9 +200,37 @@ static int madvise_dontneed_free(struct vma *v, int behavior)
 		return -EINVAL;
 	if (behavior == MADV_FREE && !vma_anon(v))
 		return -EINVAL;
-	/* Issue 3: DONTNEED zaps the range's page table entries (private
-	 * pages read zero or the file again afterwards); FREE marks the
-	 * anonymous pages lazily freeable. */
+	/* DONTNEED zaps the entries: private pages read zero (or the file)
+	 * again.  FREE only lets reclaim drop clean anonymous pages later;
+	 * with no memory pressure (no reclaim yet) they keep their data. */
+	if (behavior != MADV_FREE && mm->phys)
+		zap_page_range(mm, start, end);
+	return 0;
+}
+
+/* WILLNEED: read the file's pages of the range into the page cache (what
+ * mincore then reports); anonymous memory has no swap yet to read back. */
+static int madvise_willneed(struct mm *mm, struct vma *v, unsigned long start,
+			    unsigned long end)
+{
+	struct address_space *as;
+	unsigned long first, last, pages;
+
+	if (!mm->phys || !v->vm_file || vma_is_anonymous(v) ||
+	    v->vm_file->kind == FILE_IMAGE)
+		return 0;
+	if (!(as = file_mapping(mm->phys, v->vm_file)))
+		return 0;
+	pages = (as->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	first = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);
+	last = first + ((end - start) >> PAGE_SHIFT);
+	for (unsigned long i = first; i < last && i < pages; i++) {
+		unsigned long pfn = mapping_get_page(mm->phys, as, i);
+
+		if (!pfn)
+			break;   /* readahead is best effort */
+		frame_put(mm->phys, pfn);
+	}
 	return 0;
 }
 
@@ -226,7 +256,15 @@ static int madvise_remove(struct vma *v, unsigned long start, unsigned long end)
 	if ((v->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
 	off = (long)(start - v->vm_start) + (long)(v->vm_pgoff << PAGE_SHIFT);
-	/* Issue 3: drop the page-cache (or shmem) pages of the hole too. */
+	/* The hole's pages leave every mapping (private copies stay) and the
+	 * cache; then the host file gets the hole. */
+	if (f->mapping) {
+		unsigned long first = (unsigned long)off >> PAGE_SHIFT;
+		unsigned long last = first + ((end - start) >> PAGE_SHIFT) - 1;
+
+		unmap_mapping_range(f->phys, f->mapping, first, last, false);
+		mapping_drop_range(f->phys, f->mapping, first, last);
+	}
 	if (f->kind != FILE_REGULAR || f->host_fd < 0)
 		return 0;
 	if (fallocate(f->host_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
@@ -307,15 +345,14 @@ static int madvise_vma(struct mm *mm, struct vma **pv, unsigned long start,
 	case MADV_REMOVE:
 		return madvise_remove(*pv, start, end);
 	case MADV_WILLNEED:
-		/* Issue 3: read ahead the file pages / swap the range back in. */
-		return 0;
+		return madvise_willneed(mm, *pv, start, end);
 	case MADV_COLD:
 	case MADV_PAGEOUT:
 		return madvise_lru(*pv);
 	case MADV_FREE:
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
-		return madvise_dontneed_free(*pv, behavior);
+		return madvise_dontneed_free(mm, *pv, start, end, behavior);
 	case MADV_COLLAPSE:
 		return madvise_collapse(*pv, start, end);
 	case MADV_GUARD_INSTALL:

@@ -12,18 +12,14 @@
  * gives EFAULT only when a part is about to be copied: after the argument
  * checks, and not when the first VMA lookup already failed (ENOMEM).
  *
- * What is resident — there are no page tables or page cache yet (issue 3),
- * so the answer is what the VMAs alone tell:
+ * What is resident:
  *   - special mappings ([vvar], [vdso]) and file mappings the caller could
  *     not open for writing: Linux hides the page cache and reports 1;
- *   - pages of a VM_LOCKED VMA (not VM_LOCKONFAULT, not PROT_NONE) inside
- *     the file: mlock populated them and they cannot be reclaimed: 1;
- *   - everything else: 0.  Issue 3 must report 1 for present PTEs (touched
- *     anonymous pages, the zero page after a read fault, MAP_POPULATE'd
- *     ranges, pages still present after munlock), swap-cache pages, and
- *     for unmapped file offsets whose page is in the page cache (pages of a
- *     file recently read or written are resident), and 0 for pages zapped
- *     by MADV_DONTNEED_LOCKED or left unpopulated by a failed mlock.
+ *   - a page with a present entry (touched memory, the zero page after a
+ *     read fault, populated and locked ranges);
+ *   - for a file, a page in usermm's page cache, or one the host kernel
+ *     caches (what the live kernel, whose cache that is, would report);
+ *   - nothing else (no swap yet).
  *
  * Locking: the caller (engine.c) holds the address space.
  */
@@ -33,7 +29,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "usermm.h"
+#include <sys/mman.h>
 #include "internal.h"
+#include "page.h"
 
 /* Linux walks at most a page of vector bytes per round. */
 #define MINCORE_CHUNK PAGE_SIZE
@@ -74,22 +72,48 @@ static bool can_do_mincore(const struct vma *v)
 	return host_file_writable_by_us(f->host_fd);
 }
 
-/* Fill vec for [addr, end) inside @v. */
-static void mincore_vma(const struct vma *v, unsigned long addr,
+/* The host kernel's view of a file range: pages the host caches are ones
+ * the live kernel would report (usermm reads through the host, so what it
+ * read is there too).  Zeros when the host cannot say. */
+static void host_residency(int fd, unsigned long off, unsigned long len,
+			   unsigned char *vec)
+{
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+
+	memset(vec, 0, len >> PAGE_SHIFT);
+	if (m == MAP_FAILED)
+		return;
+	if (mincore(m, len, vec))
+		memset(vec, 0, len >> PAGE_SHIFT);
+	munmap(m, len);
+	for (unsigned long i = 0; i < len >> PAGE_SHIFT; i++)
+		vec[i] &= 1;
+}
+
+/* Fill vec for [addr, end) inside @v: a present entry is resident; for a
+ * file, so is a page in the page cache, mapped or not. */
+static void mincore_vma(struct mm *mm, const struct vma *v, unsigned long addr,
 			unsigned long end, unsigned char *vec)
 {
-	unsigned long resident_end = addr;
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+	struct um_file *f = vma_is_anonymous(v) ? NULL : v->vm_file;
+	unsigned long index = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 
 	if (!can_do_mincore(v)) {
-		memset(vec, 1, (end - addr) >> PAGE_SHIFT);
+		memset(vec, 1, n);
 		return;
 	}
-	if ((v->vm_flags & VM_LOCKED_MASK) == VM_LOCKED &&
-	    (v->vm_flags & VM_ACCESS_FLAGS))
-		resident_end = um_max(addr, um_min(end, vma_file_end(v)));
-	memset(vec, 1, (resident_end - addr) >> PAGE_SHIFT);
-	memset(vec + ((resident_end - addr) >> PAGE_SHIFT), 0,
-	       (end - resident_end) >> PAGE_SHIFT);
+	if (f && f->kind == FILE_REGULAR && f->host_fd >= 0)
+		host_residency(f->host_fd, index << PAGE_SHIFT, end - addr, vec);
+	else
+		memset(vec, 0, n);
+	for (unsigned long i = 0; i < n; i++) {
+		pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr + (i << PAGE_SHIFT), false);
+
+		if ((e && (*e & PTE_PRESENT)) ||
+		    (f && f->mapping && mapping_find_page(f->mapping, index + i)))
+			vec[i] = 1;
+	}
 }
 
 /* One round: at most @pages pages from @addr, within one VMA.  Returns the
@@ -104,7 +128,7 @@ static long do_mincore(struct mm *mm, unsigned long addr, unsigned long pages,
 		return -ENOMEM;
 	end = um_min(v->vm_end, addr + (pages << PAGE_SHIFT));
 	if (vec)
-		mincore_vma(v, addr, end, vec);
+		mincore_vma(mm, v, addr, end, vec);
 	return (long)((end - addr) >> PAGE_SHIFT);
 }
 

@@ -28,10 +28,10 @@
  *   mlockall: flags ─ can_do_mlock ─ total_vm against the limit (only with
  *           MCL_CURRENT) ─ def_flags and every VMA ─ populate, errors ignored
  *
- * Populate, at the VMA level (there are no pages yet): a write fault on
- * private memory gives the VMA its anon_vma; a fault wholly past the end of
- * a file is SIGBUS (-EFAULT); PROT_NONE memory is never faulted (-EFAULT).
- * Issue 3 (page tables) replaces fault_in_vma_range with real faults.
+ * Populate faults every page in (memory.c's fault_in_vma_range): writes for
+ * private writable memory (breaking COW), reads otherwise; a page wholly
+ * past the end of a file is SIGBUS (-EFAULT); PROT_NONE memory is never
+ * faulted (-EFAULT).
  *
  * Locking: the caller (engine.c) holds the address space.
  */
@@ -47,40 +47,6 @@
 #endif
 
 /* ---- populate (VMA-level effects of faulting pages in) ------------------- */
-
-unsigned long vma_file_end(const struct vma *v)
-{
-	const struct um_file *f = v->vm_file;
-	unsigned long pages;
-	struct stat st;
-
-	if (f && f->kind == FILE_SHMEM)   /* its size was fixed at mmap */
-		pages = (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	else if (!f || f->kind != FILE_REGULAR || f->host_fd < 0 ||
-		 fstat(f->host_fd, &st) != 0)
-		return v->vm_end;
-	else
-		pages = ((unsigned long)st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	if (pages <= v->vm_pgoff)
-		return v->vm_start;
-	if (pages - v->vm_pgoff >= vma_pages(v))
-		return v->vm_end;
-	return v->vm_start + ((pages - v->vm_pgoff) << PAGE_SHIFT);
-}
-
-int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
-		       unsigned long end, bool write)
-{
-	unsigned long stop = um_min(end, um_max(vma_file_end(v), start));
-
-	/* A write fault on private memory copies into anonymous memory; the
-	 * anon_vma is prepared before the file page is read, so even a first
-	 * fault that ends in SIGBUS past end of file leaves the VMA one. */
-	if (end > start && write && !(v->vm_flags & VM_SHARED) &&
-	    anon_vma_prepare(mm, v))
-		return -ENOMEM;
-	return stop < end ? -EFAULT : 0;
-}
 
 /* populate_vma_page_range: mlock's and MAP_POPULATE's faults in one VMA. */
 static int populate_vma_range(struct mm *mm, struct vma *v, unsigned long start,

@@ -97,7 +97,10 @@ struct um_file {
 	bool append_only;         /* inode is append-only (chattr +a) */
 	bool thp_aligned_fs;      /* fs places mappings with thp_get_unmapped_area */
 	unsigned long size;       /* FILE_SHMEM: bytes, fixed when created */
+	unsigned long pos;        /* file position (read, write, lseek) */
 	char *path;               /* the maps name; "" for none */
+	struct address_space *mapping;  /* its page cache, once needed */
+	struct phys *phys;        /* the engine that cache belongs to */
 };
 
 /* ---- anon_vma ----------------------------------------------------------- */
@@ -105,6 +108,8 @@ struct um_file {
  * A VMA gets one when it is first populated for writing (anon_vma_prepare). */
 struct anon_vma {
 	int refs;          /* VMAs pointing here */
+	bool forked;       /* made by fork for a child's VMA: its chain also
+	                    * holds the parent's (see anon_vmas_compatible) */
 	unsigned long id;  /* for debugging and pictures */
 };
 
@@ -158,6 +163,12 @@ struct um_sysctl {
 	bool thp;
 };
 
+/* ---- the page table (pgtable.c) ------------------------------------------- */
+struct pgtable {
+	void *root;                   /* 512 entries; NULL until the first fault */
+	unsigned long nr_tables;      /* table pages, the root included */
+};
+
 /* ---- the address space ---------------------------------------------------- */
 struct mm {
 	/* the VMAs */
@@ -202,6 +213,10 @@ struct mm {
 
 	const struct um_sysctl *sysctl;
 	struct slab *vma_slab;          /* the engine's VMA allocator */
+	struct phys *phys;              /* the engine's frames and page caches */
+	struct mm *mm_next;             /* in phys->mms: every live address space */
+	struct pgtable pgt;             /* the page table (pgtable.c) */
+	unsigned long rss_anon, rss_file, rss_shmem;  /* mapped pages, by kind */
 	unsigned long next_anon_vma_id;
 	unsigned long *next_shmem_ino;  /* engine-wide inode counter */
 };

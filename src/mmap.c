@@ -21,6 +21,7 @@
  */
 #include <sys/mman.h>
 #include "internal.h"
+#include "page.h"
 #include "file.h"
 #include "alloc.h"
 
@@ -262,6 +263,52 @@ void mm_populate(struct mm *mm, unsigned long start, unsigned long len)
 
 /* ---- unmapping ---------------------------------------------------------------- */
 
+/* Free the pages of a VMA about to go, writing a shared file mapping's
+ * dirty pages back (munmap and exit reach the file, as on Linux, where the
+ * page cache they stay in is the file). */
+void unmap_vma_pages(struct mm *mm, struct vma *v)
+{
+	struct address_space *as = v->vm_file ? v->vm_file->mapping : NULL;
+
+	if (!mm->phys)
+		return;
+	zap_page_range(mm, v->vm_start, v->vm_end);
+	if ((v->vm_flags & VM_SHARED) && as)
+		mapping_writeback(mm->phys, as, v->vm_pgoff,
+				  v->vm_pgoff + vma_pages(v) - 1);
+}
+
+/* ---- stack growth (Linux's expand_downwards) ------------------------------------- */
+
+/* A fault below a VM_GROWSDOWN VMA grows it down to the faulting page, as
+ * long as the guard gap above an accessible neighbour below stays free and
+ * the stack rlimit, RLIMIT_AS and the lock limit allow.  0 or -errno. */
+int expand_stack(struct mm *mm, struct vma *v, unsigned long addr)
+{
+	unsigned long start = addr & PAGE_MASK, grow = (v->vm_start - start) >> PAGE_SHIFT;
+	struct vma *prev = v->prev;
+
+	if (!(v->vm_flags & VM_GROWSDOWN))
+		return -EFAULT;
+	if (start < mm->sysctl->mmap_min_addr)
+		return -EPERM;
+	if (prev && (prev->vm_end > start ||
+		     (!(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+		      start - prev->vm_end < mm->sysctl->stack_guard_gap)))
+		return -ENOMEM;
+	if (v->vm_end - start > mm->rlim_stack || !may_expand_vm(mm, v->vm_flags, grow))
+		return -ENOMEM;
+	if ((v->vm_flags & VM_LOCKED) && !mlock_future_ok(mm, v->vm_flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	if ((v->vm_flags & VM_ACCOUNT) && !vm_enough_memory(mm, grow))
+		return -ENOMEM;
+	vma_set_range(mm, v, start, v->vm_end, v->vm_pgoff - grow);
+	vm_stat_account(mm, v->vm_flags, (long)grow);
+	if (v->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
+	return 0;
+}
+
 static void account_removed(struct mm *mm, const struct vma *v)
 {
 	vm_stat_account(mm, v->vm_flags, -(long)vma_pages(v));
@@ -299,6 +346,7 @@ static void remove_range(struct mm *mm, unsigned long start, unsigned long end)
 
 	for (; v && v->vm_start < end; v = next) {
 		next = v->next;
+		unmap_vma_pages(mm, v);
 		account_removed(mm, v);
 		vma_unlink(mm, v);
 		vma_free(mm, v);

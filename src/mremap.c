@@ -333,6 +333,11 @@ static long move_vma(struct remap *r)
 	copy = copy_vma(r);
 	if (!copy)
 		return -ENOMEM;
+	/* The pages go with the mapping (the source and destination never
+	 * overlap: ranges_overlap refused that). */
+	if (mm->phys && move_page_tables(mm, r->addr, r->new_addr,
+					 um_min(r->old_len, r->new_len)))
+		return -ENOMEM;
 	account_gain(r, r->new_len);
 	if (r->flags & MREMAP_DONTUNMAP)
 		dontunmap_done(r, copy);

@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "internal.h"
+#include "page.h"
 
 /* vfs_fsync_range(file, fstart, fend, datasync = 1) for an MS_SYNC over a
  * shared mapping of the file. */
@@ -28,8 +29,6 @@ static int msync_file(struct um_file *f, unsigned long fstart, unsigned long fen
 {
 	(void)fstart;
 	(void)fend;
-	/* Issue 3 (page cache): write the dirty cached pages of
-	 * [fstart, fend] to the host file here, before syncing it. */
 	if (f->kind != FILE_REGULAR || f->host_fd < 0)
 		return 0;   /* shmem and files without a host inode: nothing to sync */
 	return fdatasync(f->host_fd) < 0 ? -errno : 0;
@@ -61,6 +60,13 @@ static long msync_walk(struct mm *mm, unsigned long start, unsigned long end,
 		fstart = (start - v->vm_start) + (v->vm_pgoff << PAGE_SHIFT);
 		fend = fstart + (um_min(end, v->vm_end) - start) - 1;
 		start = v->vm_end;
+		/* Linux's MS_ASYNC writes nothing because its page cache *is*
+		 * what readers of the file see; usermm's cache is not the
+		 * host's, so every msync writes the range's dirty pages back. */
+		if (v->vm_file && (v->vm_flags & VM_SHARED) && v->vm_file->mapping &&
+		    mapping_writeback(v->vm_file->phys, v->vm_file->mapping,
+				      fstart >> PAGE_SHIFT, fend >> PAGE_SHIFT))
+			return -EIO;
 		if ((flags & MS_SYNC) && v->vm_file && (v->vm_flags & VM_SHARED)) {
 			err = msync_file(v->vm_file, fstart, fend);
 			if (err)

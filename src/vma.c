@@ -37,6 +37,7 @@
 #include "alloc.h"
 #include "slab.h"
 #include "file.h"
+#include "page.h"
 
 /* ---- references ----------------------------------------------------------- */
 
@@ -50,6 +51,8 @@ void file_put(struct um_file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
+	if (f->mapping)
+		mapping_put(f->phys, f->mapping);
 	if (f->host_fd >= 0)
 		um_host_close(f->host_fd);
 	um_free(f->path);
@@ -252,6 +255,9 @@ void vma_link_at(struct mm *mm, struct vma *vma, struct vma *prev,
 	else
 		mm->vma_last = vma;
 	vma_set_gap(vma);
+	/* A leaf's subtree_gap starts from nothing (a copied VMA carries its
+	 * original's), so the walk up sees every change it brings. */
+	vma->subtree_gap = 0;
 	if (next)
 		vma_set_gap(next);
 	else
@@ -674,11 +680,13 @@ static bool is_mergeable_vma(const struct vma *v, const struct vma_merge *vmg)
 	return true;
 }
 
-/* anon_vmas are compatible when equal, or when one side has none (and the
- * other was not inherited through fork, which usermm does not do yet). */
+/* anon_vmas are compatible when equal, or when one side has none and the
+ * other was not made by fork (a child's VMA keeps its parent's anon_vma on
+ * its chain, and Linux merges none of those with anon_vma-less memory:
+ * vma_had_uncowed_parents). */
 static bool anon_vmas_compatible(const struct anon_vma *a, const struct anon_vma *b)
 {
-	return !a || !b || a == b;
+	return a == b || (!a && !b->forked) || (!b && !a->forked);
 }
 
 static bool can_merge_before_next(const struct vma_merge *vmg)
@@ -872,9 +880,10 @@ int anon_vma_prepare(struct mm *mm, struct vma *vma)
 	if (vma->anon_vma)
 		return 0;
 	/* Reuse a neighbour's, next first, so a later mprotect can re-merge. */
-	if (vma->next && vma->next->anon_vma && anon_vma_shareable(vma, vma->next))
+	if (vma->next && vma->next->anon_vma && !vma->next->anon_vma->forked &&
+	    anon_vma_shareable(vma, vma->next))
 		av = vma->next->anon_vma;
-	else if (vma->prev && vma->prev->anon_vma &&
+	else if (vma->prev && vma->prev->anon_vma && !vma->prev->anon_vma->forked &&
 		 anon_vma_shareable(vma->prev, vma))
 		av = vma->prev->anon_vma;
 	if (!av) {

@@ -4,15 +4,19 @@
  * A call line is turned into a system-call number and six register values
  * (variables resolved, strings passed as pointers), sent through
  * um_syscall(), echoed the way strace would print it, and checked against
- * the result written on the line.  Memory statements (store, load, fork,
- * exit) belong to the physical-memory layer and are refused with a clear
- * message until it exists.
+ * the result written on the line.  Memory statements: store(ADDR, "bytes"),
+ * load(ADDR, LEN) = "bytes", fork() = $c (then "$c "-prefixed lines run in
+ * the child), exit(N); their results may be a signal ("SIGSEGV
+ * SEGV_ACCERR").  With r->log set, every statement's outcome is recorded
+ * in the format of outcome.h, for `usermm diff`.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include "runner.h"
+#include "outcome.h"
 
 struct call_desc {
 	const char *name;
@@ -175,7 +179,39 @@ static int check_result(struct runner *r, const struct tr_line *l, long ret,
 	return 1;
 }
 
-static int run_call(struct runner *r, const struct tr_line *l)
+/* mincore's vector as written ("[1, 0, 1]", strace's form; "..." ends a
+ * shortened one) against what the call wrote; 1 on a difference. */
+static int check_vector(struct runner *r, const struct tr_line *l,
+			const struct call_desc *c, long ret,
+			const unsigned char *vec, unsigned long len)
+{
+	const struct tr_arg *a;
+	const char *t;
+	unsigned long pages = (len + 4095) / 4096, i = 0;
+
+	if (c->vec_arg < 0 || ret || !vec)
+		return 0;
+	a = &l->args[c->vec_arg];
+	if (a->kind != TR_ARG_RAW || !a->text || a->text[0] != '[')
+		return 0;
+	for (t = a->text + 1; *t && *t != ']'; t++) {
+		if (*t == '.')
+			return 0;          /* strace cut it short: checked so far */
+		if (*t != '0' && *t != '1')
+			continue;
+		if (i >= pages || (vec[i] & 1) != (unsigned)(*t - '0'))
+			break;
+		i++;
+	}
+	if (i == pages && (*t == ']' || !*t))
+		return 0;
+	fprintf(stderr, "%s:%d: mincore vector differs at page %lu\n  call: %s\n",
+		r->file, l->lineno, i, l->raw);
+	r->mismatches++;
+	return 1;
+}
+
+static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 {
 	const struct call_desc *c = find_call(l->name);
 	unsigned long args[6] = { 0 };
@@ -206,7 +242,7 @@ static int run_call(struct runner *r, const struct tr_line *l)
 		big = pages <= (1UL << 30) ? malloc(pages) : NULL;
 		args[c->vec_arg] = (unsigned long)big;
 	}
-	ret = um_syscall(r->proc, c->nr, args);
+	ret = um_syscall(p, c->nr, args);
 	pc.name = l->name;
 	pc.nargs = l->nargs;
 	memcpy(pc.args, args, sizeof(args));
@@ -223,8 +259,21 @@ static int run_call(struct runner *r, const struct tr_line *l)
 	}
 	if (r->out)
 		fprintf(r->out, "%s\n", echo);
+	if (r->log) {
+		struct outcome o = { .line = l->lineno, .kind = OC_RET, .ret = ret };
+
+		if (pc.vec) {
+			o.data = (unsigned char *)pc.vec;
+			o.len = (args[1] + 4095) / 4096;
+		}
+		if (outcome_log_add(r->log, &o)) {
+			free(big);
+			return 2;
+		}
+	}
+	err = check_vector(r, l, c, ret, pc.vec, args[1]);
 	free(big);
-	return check_result(r, l, ret, echo);
+	return err ? err : check_result(r, l, ret, echo);
 }
 
 void print_maps_around(FILE *out, um_proc *p, unsigned long addr)
@@ -311,11 +360,11 @@ int runner_flush_maps(struct runner *r)
 	r->maps_line = 0;
 	if (!r->maps_expected)
 		return 0;
-	n = um_maps(r->proc, NULL, 0);
+	n = um_maps(r->maps_proc, NULL, 0);
 	got = malloc(n + 1);
 	if (!got)
 		return 2;
-	um_maps(r->proc, got, n + 1);
+	um_maps(r->maps_proc, got, n + 1);
 	diff = maps_compare(got, r->maps_expected, r->ignore_shmem_ino);
 	if (diff) {
 		fprintf(stderr, "%s: maps differ at line %d of the expected block\n--- expected\n%s--- got\n%s",
@@ -344,8 +393,252 @@ static int gather_maps(struct runner *r, const struct tr_line *l)
 	return 0;
 }
 
+/* ---- processes and memory statements ------------------------------------------ */
+
+static um_proc *proc_named(struct runner *r, const char *name)
+{
+	if (!name)
+		return r->proc;
+	for (int i = 0; i < r->nprocs; i++)
+		if (r->procs[i].name && !strcmp(r->procs[i].name, name))
+			return r->procs[i].proc;
+	return NULL;
+}
+
+static int record(struct runner *r, const struct outcome *o)
+{
+	return r->log && outcome_log_add(r->log, o) ? 2 : 0;
+}
+
+static void describe_signal(char *buf, size_t size, const struct um_fault *f)
+{
+	const char *code = tr_sicode_name(f->signo, f->code);
+
+	snprintf(buf, size, "%s %s", tr_signal_name(f->signo) ? tr_signal_name(f->signo) : "?",
+		 code ? code : "?");
+}
+
+/* Check a store/load result against the line: a signal, 0, or bytes. */
+static int check_access(struct runner *r, const struct tr_line *l, long ret,
+			const struct um_fault *f, const void *bytes, size_t len)
+{
+	const struct tr_result *w = &l->res;
+	char got[256], exp[256];
+	bool ok;
+
+	if (ret)
+		describe_signal(got, sizeof(got), f);
+	else if (bytes)
+		tr_quote(got, sizeof(got), bytes, len);
+	else
+		snprintf(got, sizeof(got), "0");
+	switch (w->kind) {
+	case TR_RES_NONE:
+		return 0;
+	case TR_RES_SIGNAL:
+		ok = ret && f->signo == w->sig && (!w->has_code || f->code == w->si_code);
+		snprintf(exp, sizeof(exp), "%s %s", tr_signal_name(w->sig) ? tr_signal_name(w->sig) : "?",
+			 w->has_code && tr_sicode_name(w->sig, w->si_code) ?
+			 tr_sicode_name(w->sig, w->si_code) : "");
+		break;
+	case TR_RES_STRING:
+		ok = !ret && bytes && w->len == len && !memcmp(w->str, bytes, len);
+		tr_quote(exp, sizeof(exp), w->str, w->len);
+		break;
+	case TR_RES_VALUE:
+		ok = !ret && w->value == 0;
+		snprintf(exp, sizeof(exp), "%#lx", w->value);
+		break;
+	default:
+		report(r, l->lineno, "%s: expected a signal, 0 or \"bytes\"", l->name);
+		return 2;
+	}
+	if (ok)
+		return 0;
+	fprintf(stderr, "%s:%d: result differs\n  call:     %s\n  expected: %s\n  got:      %s\n",
+		r->file, l->lineno, l->raw, exp, got);
+	r->mismatches++;
+	return 1;
+}
+
+static int access_addr(struct runner *r, const struct tr_line *l, unsigned long *addr)
+{
+	const struct tr_arg *a = &l->args[0];
+	unsigned long base;
+
+	if (a->kind == TR_ARG_INT || a->kind == TR_ARG_NULL) {
+		*addr = a->value;
+		return 0;
+	}
+	if (a->kind == TR_ARG_VAR && var_get(r, a->name, &base)) {
+		*addr = base + a->value;
+		return 0;
+	}
+	report(r, l->lineno, "%s: the address is not a number or a known $variable",
+	       l->name);
+	return 2;
+}
+
+static int record_access(struct runner *r, const struct tr_line *l, long ret,
+			 const struct um_fault *f, const void *bytes, size_t len)
+{
+	struct outcome o = { .line = l->lineno };
+
+	if (ret) {
+		o.kind = OC_SIGNAL;
+		o.sig = f->signo;
+		o.code = f->code;
+		o.addr = f->addr;
+	} else if (bytes) {
+		o.kind = OC_LOAD;
+		o.data = (unsigned char *)bytes;
+		o.len = len;
+	} else {
+		o.kind = OC_OK;
+	}
+	return record(r, &o);
+}
+
+static void echo_access(struct runner *r, const struct tr_line *l, long ret,
+			const struct um_fault *f, const void *bytes, size_t len)
+{
+	char res[256];
+	const char *eq = strstr(l->raw, ") =");
+	int n = eq ? (int)(eq - l->raw) + 1 : (int)strlen(l->raw);
+
+	if (!r->out)
+		return;
+	if (ret)
+		describe_signal(res, sizeof(res), f);
+	else if (bytes)
+		tr_quote(res, sizeof(res), bytes, len);
+	else
+		snprintf(res, sizeof(res), "0");
+	fprintf(r->out, "%.*s = %s\n", n, l->raw, res);
+}
+
+static int run_store(struct runner *r, um_proc *p, const struct tr_line *l)
+{
+	struct um_fault f;
+	unsigned long addr;
+	long ret;
+	int err;
+
+	if (l->nargs != 2 || l->args[1].kind != TR_ARG_STR) {
+		report(r, l->lineno, "%s", "store takes an address and a \"string\"");
+		return 2;
+	}
+	if ((err = access_addr(r, l, &addr)))
+		return err;
+	ret = um_store(p, addr, l->args[1].str, l->args[1].len, &f);
+	echo_access(r, l, ret, &f, NULL, 0);
+	if ((err = record_access(r, l, ret, &f, NULL, 0)))
+		return err;
+	return check_access(r, l, ret, &f, NULL, 0);
+}
+
+static int run_load(struct runner *r, um_proc *p, const struct tr_line *l)
+{
+	struct um_fault f;
+	unsigned long addr, len;
+	unsigned char *buf;
+	long ret;
+	int err;
+
+	if (l->nargs != 2 || l->args[1].kind != TR_ARG_INT || l->args[1].value > (1UL << 24)) {
+		report(r, l->lineno, "%s", "load takes an address and a length (at most 16 MiB)");
+		return 2;
+	}
+	if ((err = access_addr(r, l, &addr)))
+		return err;
+	len = l->args[1].value;
+	if (!(buf = malloc(len + 1)))
+		return 2;
+	ret = um_load(p, addr, buf, len, &f);
+	echo_access(r, l, ret, &f, buf, len);
+	err = record_access(r, l, ret, &f, buf, len);
+	if (!err)
+		err = check_access(r, l, ret, &f, buf, len);
+	free(buf);
+	return err;
+}
+
+static int run_fork(struct runner *r, um_proc *p, const struct tr_line *l)
+{
+	struct outcome o = { .line = l->lineno, .kind = OC_FORK };
+	um_proc *child;
+	long ret;
+
+	if (l->res.kind != TR_RES_BIND) {
+		report(r, l->lineno, "%s", "fork() needs a name for the child: fork() = $c");
+		return 2;
+	}
+	if (r->nprocs == RUNNER_MAX_PROCS || proc_named(r, l->res.name)) {
+		report(r, l->lineno, "process $%s: too many processes or the name is taken",
+		       l->res.name);
+		return 2;
+	}
+	ret = um_fork(p, &child);
+	if (r->out)
+		fprintf(r->out, "fork() = %s\n", ret ? "-1 ENOMEM (Cannot allocate memory)" :
+			l->res.name);
+	if (ret) {
+		o.kind = OC_RET;
+		o.ret = ret;
+		return record(r, &o) ? 2 : 1;
+	}
+	r->procs[r->nprocs].name = strdup(l->res.name);
+	r->procs[r->nprocs++].proc = child;
+	return record(r, &o);
+}
+
+static int run_exit(struct runner *r, const struct tr_line *l)
+{
+	struct outcome o = { .line = l->lineno, .kind = OC_EXIT };
+	um_proc *p = proc_named(r, l->proc);
+
+	o.ret = l->nargs >= 1 && l->args[0].kind == TR_ARG_INT ? (long)l->args[0].value : 0;
+	if (r->out)
+		fprintf(r->out, "%s%s%sexit(%ld)\n", l->proc ? "$" : "", l->proc ? l->proc : "",
+			l->proc ? " " : "", o.ret);
+	um_proc_free(p);
+	if (!l->proc) {
+		r->proc = NULL;
+	} else {
+		for (int i = 0; i < r->nprocs; i++)
+			if (r->procs[i].proc == p) {
+				free(r->procs[i].name);
+				r->procs[i].name = NULL;
+				r->procs[i].proc = NULL;
+			}
+	}
+	return record(r, &o);
+}
+
+static int run_maps(struct runner *r, um_proc *p, const struct tr_line *l)
+{
+	if (r->out)
+		um_maps_print(p, r->out);
+	r->maps_line = l->lineno;
+	r->maps_proc = p;
+	if (r->log) {
+		size_t n = um_maps(p, NULL, 0);
+		struct outcome o = { .line = l->lineno, .kind = OC_MAPS, .len = n };
+		int err;
+
+		if (!(o.data = malloc(n + 1)))
+			return 2;
+		um_maps(p, (char *)o.data, n + 1);
+		err = record(r, &o);
+		free(o.data);
+		return err;
+	}
+	return 0;
+}
+
 int runner_line(struct runner *r, const struct tr_line *l)
 {
+	um_proc *p;
 	int ret;
 
 	if (l->kind == TR_MAPS) {
@@ -359,30 +652,115 @@ int runner_line(struct runner *r, const struct tr_line *l)
 		return ret;
 	if (l->kind != TR_CALL)
 		return 0;   /* signals, exits, strace's own notes: nothing to run */
-	if (l->proc) {
-		report(r, l->lineno, "process $%s: fork is not supported yet", l->proc);
+	if (!(p = proc_named(r, l->proc))) {
+		report(r, l->lineno, l->proc ? "no process $%s (fork() = $name makes one; "
+		       "exit ends one)" : "%sthe first process has exited", l->proc ? l->proc : "");
 		return 2;
 	}
-	if (!strcmp(l->name, "maps")) {
-		if (r->out)
-			um_maps_print(r->proc, r->out);
-		r->maps_line = l->lineno;
-		return 0;
-	}
-	if (!strcmp(l->name, "store") || !strcmp(l->name, "load") ||
-	    !strcmp(l->name, "fork") || !strcmp(l->name, "exit")) {
-		report(r, l->lineno, "'%s' needs the physical-memory layer (not built yet)",
-		       l->name);
-		return 2;
-	}
-	return run_call(r, l);
+	if (!strcmp(l->name, "maps"))
+		return run_maps(r, p, l);
+	if (!strcmp(l->name, "store"))
+		return run_store(r, p, l);
+	if (!strcmp(l->name, "load"))
+		return run_load(r, p, l);
+	if (!strcmp(l->name, "fork"))
+		return run_fork(r, p, l);
+	if (!strcmp(l->name, "exit") || !strcmp(l->name, "exit_group"))
+		return run_exit(r, l);
+	return run_call(r, p, l);
 }
 
 void runner_free(struct runner *r)
 {
+	for (int i = 0; i < r->nprocs; i++) {
+		um_proc_free(r->procs[i].proc);
+		free(r->procs[i].name);
+	}
+	r->nprocs = 0;
 	for (int i = 0; i < r->nvars; i++)
 		free(r->vars[i].name);
 	free(r->maps_expected);
 	r->nvars = 0;
 	r->maps_expected = NULL;
+}
+
+/* ---- the engine side of `usermm diff` -------------------------------------------- */
+
+/* The native executor's starting layout as the first process. */
+static int proc_from_layout(um_proc *p, const struct outcome_log *native, const char *path)
+{
+	char *text = strdup(native->layout_maps ? native->layout_maps : "");
+	char *line, *save = NULL;
+	int lineno = 0, err = 0;
+
+	if (!text)
+		return 2;
+	for (line = strtok_r(text, "\n", &save); line && !err;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long start, end, ino;
+		unsigned long long off;
+		unsigned maj, min;
+		char perms[8];
+		int name_at = 0;
+
+		lineno++;
+		if (sscanf(line, "%lx-%lx %7s %llx %x:%x %lu %n", &start, &end, perms,
+			   &off, &maj, &min, &ino, &name_at) < 7 ||
+		    um_proc_add_vma(p, start, end, perms, off, makedev(maj, min), ino,
+				    name_at ? line + name_at : "")) {
+			fprintf(stderr, "%s: the native layout's line %d cannot be used: %s\n",
+				path, lineno, line);
+			err = 2;
+		}
+	}
+	free(text);
+	if (!err && um_proc_set_brk(p, native->start_brk, native->brk)) {
+		fprintf(stderr, "%s: the native layout's break is not usable\n", path);
+		err = 2;
+	}
+	return err;
+}
+
+int runner_engine_outcomes(const char *path, const struct outcome_log *native,
+			   struct outcome_log *out)
+{
+	struct um_proc_config cfg = { .cap_ipc_lock = -1, .cap_sys_rawio = -1,
+				      .cap_sys_resource = -1, .empty = 1 };
+	struct runner r = { 0 };
+	FILE *f = fopen(path, "r");
+	char *buf = NULL, err[256];
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, st = 0;
+
+	if (!f) {
+		fprintf(stderr, "usermm: cannot open %s\n", path);
+		return 2;
+	}
+	r.engine = um_engine_new(NULL);
+	r.proc = r.engine ? um_proc_new(r.engine, &cfg) : NULL;
+	r.file = path;
+	r.log = out;
+	r.ignore_shmem_ino = true;
+	st = r.proc ? proc_from_layout(r.proc, native, path) : 2;
+	while (st != 2 && (n = getline(&buf, &cap, f)) >= 0) {
+		struct tr_line l;
+
+		if (tr_parse_line(buf, (size_t)n, ++lineno, &l, err, sizeof(err))) {
+			fprintf(stderr, "%s:%d: %s\n", path, lineno, err);
+			st = 2;
+			break;
+		}
+		if (runner_line(&r, &l) == 2)
+			st = 2;
+		tr_line_free(&l);
+	}
+	if (st != 2 && runner_flush_maps(&r) == 2)
+		st = 2;
+	free(buf);
+	fclose(f);
+	um_proc_free(r.proc);
+	runner_free(&r);
+	um_engine_free(r.engine);
+	return st == 2 ? 2 : 0;
 }

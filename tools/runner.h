@@ -12,10 +12,16 @@
 #include "trace.h"
 
 #define RUNNER_MAX_VARS 256
+#define RUNNER_MAX_PROCS 64
+
+struct outcome_log;
 
 struct runner {
 	um_engine *engine;
-	um_proc *proc;            /* the (single, for now) process */
+	um_proc *proc;            /* the first process (lines without "$c ") */
+	struct { char *name; um_proc *proc; } procs[RUNNER_MAX_PROCS];
+	int nprocs;               /* forked processes, by "$c" name */
+	struct outcome_log *log;  /* when set, every statement's outcome */
 	const char *file;         /* script name, for messages */
 	FILE *out;                /* where calls are echoed (NULL: quiet) */
 	int mismatches;           /* results that differed from expectations */
@@ -24,6 +30,7 @@ struct runner {
 	char *maps_expected;      /* gathered maps text after maps() */
 	size_t maps_len;
 	int maps_line;            /* line of the maps() call being checked */
+	um_proc *maps_proc;       /* the process it showed */
 	bool ignore_shmem_ino;    /* replay: "/dev/zero (deleted)" inodes differ */
 };
 
@@ -38,5 +45,14 @@ void runner_free(struct runner *r);
 int maps_compare(const char *got, const char *want, bool ignore_shmem_ino);
 /* Print the maps lines of @p within @span bytes of @addr (context). */
 void print_maps_around(FILE *out, um_proc *p, unsigned long addr);
+
+/* For `usermm diff`: run the script at @path in the engine, in a process
+ * started from the native executor's layout (@native->layout_maps, start_brk,
+ * brk; fds 0-2 open), recording every executed statement into @out in the
+ * format of outcome.h.  Returns 0 when the script ran to its end (whatever
+ * the results), 2 on bad input (reported with file and line). */
+struct outcome_log;
+int runner_engine_outcomes(const char *path, const struct outcome_log *native,
+			   struct outcome_log *out);
 
 #endif

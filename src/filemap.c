@@ -1,0 +1,336 @@
+/*
+ * filemap.c — the page cache: one struct address_space per host inode (and
+ * one per shared-anonymous object), holding that file's pages by index.
+ *
+ * Owns: address_space objects (phys->caches) and the cache's reference on
+ * each of its pages.  Every um_file that needs its pages attaches (refs);
+ * when the last one goes, dirty pages are written back and every page is
+ * dropped, so a finished test finds no cached page left.
+ *
+ * Invariants: a cached page has PG_CACHE, mapping == its cache and index ==
+ * its key; nrpages counts the keys; PG_DIRTY only on caches with a host
+ * file; no page lies wholly past size after mapping_truncate.
+ *
+ * The index map is open addressing with linear probing (key index + 1, 0 is
+ * empty), grown at half load, with backward-shift deletion (no tombstones).
+ *
+ * Writeback writes whole pages clipped to i_size with pwrite on the cache's
+ * own host descriptor (opened read-write when the file allows it), so the
+ * bytes beyond EOF in the last page never reach the file.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "page.h"
+#include "alloc.h"
+
+/* ---- the index map ---------------------------------------------------------------- */
+
+static unsigned long slot_of(const struct address_space *as, unsigned long index)
+{
+	return (index * 0x9e3779b97f4a7c15UL >> 17) & (as->nslots - 1);
+}
+
+static unsigned long *find_slot(struct address_space *as, unsigned long index)
+{
+	if (!as->nslots)
+		return NULL;
+	for (unsigned long i = slot_of(as, index);; i = (i + 1) & (as->nslots - 1)) {
+		if (as->keys[i] == index + 1)
+			return &as->keys[i];
+		if (!as->keys[i])
+			return NULL;
+	}
+}
+
+static int map_grow(struct address_space *as)
+{
+	unsigned long n = as->nslots ? as->nslots * 2 : 16, *ok = as->keys, *op = as->pfns;
+	unsigned long on = as->nslots;
+
+	as->keys = um_alloc(n * sizeof(*as->keys));
+	as->pfns = um_alloc(n * sizeof(*as->pfns));
+	if (!as->keys || !as->pfns) {
+		um_free(as->keys);
+		um_free(as->pfns);
+		as->keys = ok;
+		as->pfns = op;
+		return -ENOMEM;
+	}
+	as->nslots = n;
+	for (unsigned long i = 0; i < on; i++) {
+		unsigned long j;
+
+		if (!ok[i])
+			continue;
+		for (j = slot_of(as, ok[i] - 1); as->keys[j]; j = (j + 1) & (n - 1))
+			;
+		as->keys[j] = ok[i];
+		as->pfns[j] = op[i];
+	}
+	um_free(ok);
+	um_free(op);
+	return 0;
+}
+
+static int map_insert(struct address_space *as, unsigned long index, unsigned long pfn)
+{
+	unsigned long i;
+
+	if ((as->nrpages + 1) * 2 > as->nslots && map_grow(as))
+		return -ENOMEM;
+	for (i = slot_of(as, index); as->keys[i]; i = (i + 1) & (as->nslots - 1))
+		;
+	as->keys[i] = index + 1;
+	as->pfns[i] = pfn;
+	as->nrpages++;
+	return 0;
+}
+
+/* Remove the key at slot @i, shifting later members of its probe run back. */
+static void map_delete_at(struct address_space *as, unsigned long i)
+{
+	unsigned long mask = as->nslots - 1, j = i;
+
+	as->keys[i] = 0;
+	for (;;) {
+		unsigned long home;
+
+		j = (j + 1) & mask;
+		if (!as->keys[j])
+			break;
+		home = slot_of(as, as->keys[j] - 1);
+		/* move j back to i when its home is not in (i, j] (cyclically) */
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			as->keys[i] = as->keys[j];
+			as->pfns[i] = as->pfns[j];
+			as->keys[j] = 0;
+			i = j;
+		}
+	}
+	as->nrpages--;
+}
+
+unsigned long mapping_find_page(struct address_space *as, unsigned long index)
+{
+	unsigned long *k = find_slot(as, index);
+
+	return k ? as->pfns[k - as->keys] : 0;
+}
+
+/* ---- caches ------------------------------------------------------------------------ */
+
+static int open_own_fd(int host_fd)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", host_fd);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = fcntl(host_fd, F_DUPFD_CLOEXEC, 0);
+	return fd;
+}
+
+static struct address_space *mapping_new(struct phys *ph, struct um_file *f)
+{
+	struct address_space *as = um_alloc(sizeof(*as));
+	struct stat st;
+
+	if (!as)
+		return NULL;
+	as->dev = f->dev;
+	as->ino = f->ino;
+	as->host_fd = -1;
+	if (f->kind == FILE_SHMEM) {
+		as->shmem = true;
+		as->size = f->size;
+	} else if (f->kind == FILE_IMAGE) {
+		/* A file named by an initial maps line: the process mapped it
+		 * whole, so no page is past its end; its pages read as zeros. */
+		as->size = ~0UL >> 1;
+	} else if (f->host_fd >= 0) {
+		as->host_fd = open_own_fd(f->host_fd);
+		if (as->host_fd >= 0 && !fstat(as->host_fd, &st))
+			as->size = (unsigned long)st.st_size;
+	}
+	as->next = ph->caches;
+	ph->caches = as;
+	return as;
+}
+
+struct address_space *file_mapping(struct phys *ph, struct um_file *f)
+{
+	struct address_space *as;
+
+	if (f->mapping)
+		return f->mapping;
+	for (as = ph->caches; as && f->kind != FILE_SHMEM; as = as->next)
+		if (!as->shmem && as->dev == f->dev && as->ino == f->ino)
+			break;
+	if (!as && !(as = mapping_new(ph, f)))
+		return NULL;
+	as->refs++;
+	f->mapping = as;
+	f->phys = ph;
+	return as;
+}
+
+static void drop_page_at(struct phys *ph, struct address_space *as, unsigned long slot)
+{
+	unsigned long pfn = as->pfns[slot];
+	struct page *pg = pfn_page(ph, pfn);
+
+	pg->flags &= ~(PG_CACHE | PG_DIRTY);
+	pg->mapping = NULL;
+	map_delete_at(as, slot);
+	ph->cached_pages--;
+	frame_put(ph, pfn);
+}
+
+void mapping_put(struct phys *ph, struct address_space *as)
+{
+	struct address_space **pp;
+
+	if (--as->refs)
+		return;
+	mapping_writeback(ph, as, 0, ~0UL);
+	for (unsigned long i = 0; i < as->nslots;) {
+		if (as->keys[i])
+			drop_page_at(ph, as, i);   /* may shift a later key into i */
+		else
+			i++;
+	}
+	for (pp = &ph->caches; *pp != as; pp = &(*pp)->next)
+		;
+	*pp = as->next;
+	if (as->host_fd >= 0)
+		close(as->host_fd);
+	um_free(as->keys);
+	um_free(as->pfns);
+	um_free(as);
+}
+
+/* Fill a new page from the host file: the bytes up to EOF, zeros after. */
+static void read_page(struct phys *ph, struct address_space *as,
+		      unsigned long index, unsigned long pfn)
+{
+	unsigned long off = index << PAGE_SHIFT;
+	unsigned char *d = pfn_data(ph, pfn);
+	size_t want, got = 0;
+
+	if (as->host_fd < 0 || off >= as->size)
+		return;
+	want = as->size - off < PAGE_SIZE ? as->size - off : PAGE_SIZE;
+	while (got < want) {
+		ssize_t n = pread(as->host_fd, d + got, want - got, (off_t)(off + got));
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	ph->ev.pages_read++;
+}
+
+unsigned long mapping_get_page(struct phys *ph, struct address_space *as,
+			       unsigned long index)
+{
+	unsigned long pfn = mapping_find_page(as, index);
+	struct page *pg;
+
+	if (pfn) {
+		frame_get(ph, pfn);
+		return pfn;
+	}
+	pfn = frame_alloc(ph);
+	if (!pfn)
+		return 0;
+	if (map_insert(as, index, pfn)) {
+		frame_put(ph, pfn);
+		return 0;
+	}
+	read_page(ph, as, index, pfn);
+	pg = pfn_page(ph, pfn);
+	pg->flags |= PG_CACHE;
+	pg->mapping = as;
+	pg->index = index;
+	ph->cached_pages++;
+	frame_get(ph, pfn);         /* the cache's reference, and the caller's */
+	return pfn;
+}
+
+static int write_page(struct phys *ph, struct address_space *as, unsigned long pfn)
+{
+	struct page *pg = pfn_page(ph, pfn);
+	unsigned long off = pg->index << PAGE_SHIFT;
+	size_t len, done = 0;
+
+	pg->flags &= ~PG_DIRTY;
+	if (off >= as->size)
+		return 0;
+	len = as->size - off < PAGE_SIZE ? as->size - off : PAGE_SIZE;
+	while (done < len) {
+		ssize_t n = pwrite(as->host_fd, pfn_data(ph, pfn) + done, len - done,
+				   (off_t)(off + done));
+
+		if (n <= 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	ph->ev.pages_written++;
+	return 0;
+}
+
+int mapping_writeback(struct phys *ph, struct address_space *as,
+		      unsigned long first, unsigned long last)
+{
+	int err = 0;
+
+	if (as->shmem || as->host_fd < 0)
+		return 0;
+	for (unsigned long i = 0; i < as->nslots; i++) {
+		unsigned long idx = as->keys[i] - 1;
+
+		if (!as->keys[i] || idx < first || idx > last ||
+		    !(pfn_page(ph, as->pfns[i])->flags & PG_DIRTY))
+			continue;
+		if (write_page(ph, as, as->pfns[i]))
+			err = -EIO;
+	}
+	return err;
+}
+
+void mapping_drop_range(struct phys *ph, struct address_space *as,
+			unsigned long first, unsigned long last)
+{
+	for (unsigned long i = 0; i < as->nslots;) {
+		unsigned long idx = as->keys[i] - 1;
+
+		if (as->keys[i] && idx >= first && idx <= last)
+			drop_page_at(ph, as, i);
+		else
+			i++;
+	}
+}
+
+void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long size)
+{
+	unsigned long keep = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long pfn;
+
+	for (unsigned long i = 0; i < as->nslots;) {
+		if (as->keys[i] && as->keys[i] - 1 >= keep)
+			drop_page_at(ph, as, i);
+		else
+			i++;
+	}
+	/* The page holding the new EOF keeps its head; the rest reads as zeros. */
+	if (offset_in_page(size) && (pfn = mapping_find_page(as, size >> PAGE_SHIFT)))
+		memset(pfn_data(ph, pfn) + offset_in_page(size), 0,
+		       PAGE_SIZE - offset_in_page(size));
+	as->size = size;
+}

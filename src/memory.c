@@ -1,0 +1,494 @@
+/*
+ * memory.c — the fault handler and what else works on page-table entries
+ * (Linux's mm/memory.c): handle_mm_fault, do_anonymous_page, the file
+ * faults, do_wp_page (copy-on-write), zap_page_range, copy_page_range
+ * (fork), move_page_tables (mremap), change_protection (mprotect), and the
+ * CPU-like loads and stores that enter the fault handler.
+ *
+ * State diagram of one page of a private mapping:
+ *
+ *   none ──read──▶ zero page (anon) / cache page (file), read-only
+ *   none ──write─▶ own anonymous frame, writable          do_anonymous_page,
+ *                                                          do_cow_fault
+ *   read-only ──write─▶ own frame: reused if this PTE is its only user
+ *                       (do_wp_page reuse), else a copy (do_wp_page copy)
+ *   writable ──fork──▶ read-only in parent and child (copy_page_range)
+ *   any ──munmap, MADV_DONTNEED, truncate──▶ none          zap_page_range
+ *
+ * A shared mapping maps the page-cache page itself: read faults map it
+ * read-only and clean, the first write makes the entry writable and the
+ * page dirty (the writeback that msync, munmap and exit do).
+ *
+ * Invariants (mm_validate_pages checks them): every present entry lies in a
+ * VMA; a writable entry is never the zero page, and in a private mapping
+ * only an anonymous frame; a frame's mapcount equals the entries that map
+ * it, and its refcount is mapcount plus one if a page cache holds it; the
+ * mm's rss counters equal its entries by kind.
+ *
+ * Rights are checked against the VMA at every access (so PROT_NONE needs
+ * no special entry); the entry's WRITE bit only says whether a write may go
+ * straight to the frame (it may not for COW and clean shared pages).
+ *
+ * Locking: the caller (engine.c) holds the address space.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "internal.h"
+#include "page.h"
+
+/* ---- accounting ------------------------------------------------------------------- */
+
+static unsigned long *rss_counter(struct mm *mm, struct page *pg)
+{
+	if (pg->flags & PG_ANON)
+		return &mm->rss_anon;
+	if ((pg->flags & PG_CACHE) && pg->mapping->shmem)
+		return &mm->rss_shmem;
+	return &mm->rss_file;
+}
+
+/* Point *e at @pfn (whose reference the caller hands over). */
+static void set_pte(struct mm *mm, pte_t *e, unsigned long pfn, pte_t bits)
+{
+	*e = mk_pte(pfn, bits);
+	if (pfn != ZERO_PFN) {
+		struct page *pg = pfn_page(mm->phys, pfn);
+
+		pg->mapcount++;
+		(*rss_counter(mm, pg))++;
+	}
+}
+
+/* Clear *e, dropping its page. */
+static void clear_pte(struct mm *mm, pte_t *e)
+{
+	unsigned long pfn = pte_pfn(*e);
+
+	*e = 0;
+	if (pfn != ZERO_PFN) {
+		struct page *pg = pfn_page(mm->phys, pfn);
+
+		pg->mapcount--;
+		(*rss_counter(mm, pg))--;
+		frame_put(mm->phys, pfn);
+	}
+}
+
+static unsigned long linear_index(const struct vma *v, unsigned long addr)
+{
+	return v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+}
+
+/* ---- faults --------------------------------------------------------------------------- */
+
+/* A fresh anonymous frame for a private write, with the VMA's anon_vma. */
+static int new_anon_frame(struct mm *mm, struct vma *v, unsigned long *pfn)
+{
+	if (anon_vma_prepare(mm, v))
+		return FAULT_OOM;
+	*pfn = frame_alloc(mm->phys);
+	if (!*pfn)
+		return FAULT_OOM;
+	pfn_page(mm->phys, *pfn)->flags |= PG_ANON;
+	return 0;
+}
+
+static int do_anonymous_page(struct mm *mm, struct vma *v, pte_t *e, bool write)
+{
+	unsigned long pfn;
+	int r;
+
+	if (!write) {
+		set_pte(mm, e, ZERO_PFN, PTE_ACCESSED);
+		mm->phys->ev.zero++;
+		return 0;
+	}
+	if ((r = new_anon_frame(mm, v, &pfn)))
+		return r;
+	set_pte(mm, e, pfn, PTE_WRITE | PTE_DIRTY | PTE_ACCESSED);
+	mm->phys->ev.anon++;
+	return 0;
+}
+
+/* The page cache behind a file VMA, or NULL for ENOMEM. */
+static struct address_space *vma_mapping(struct mm *mm, struct vma *v)
+{
+	return file_mapping(mm->phys, v->vm_file);
+}
+
+static bool past_eof(const struct address_space *as, unsigned long index)
+{
+	return index >= (as->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+static int do_file_fault(struct mm *mm, struct vma *v, pte_t *e,
+			 unsigned long addr, bool write)
+{
+	struct address_space *as;
+	unsigned long index = linear_index(v, addr), pfn, copy;
+	bool cow = write && !(v->vm_flags & VM_SHARED);
+	int r;
+
+	/* The anon_vma comes first: even a fault that ends in SIGBUS leaves
+	 * the VMA one (Linux prepares it before looking at the file). */
+	if (cow && anon_vma_prepare(mm, v))
+		return FAULT_OOM;
+	if (!(as = vma_mapping(mm, v)))
+		return FAULT_OOM;
+	if (past_eof(as, index))
+		return FAULT_SIGBUS;
+	if (!(pfn = mapping_get_page(mm->phys, as, index)))
+		return FAULT_OOM;
+	if (!cow) {
+		if (write)
+			pfn_page(mm->phys, pfn)->flags |= as->shmem ? 0 : PG_DIRTY;
+		set_pte(mm, e, pfn, PTE_ACCESSED |
+			(write ? PTE_WRITE | PTE_DIRTY : 0));
+		if (write)
+			mm->phys->ev.shared_write++;
+		else
+			mm->phys->ev.file_read++;
+		return 0;
+	}
+	if ((r = new_anon_frame(mm, v, &copy))) {
+		frame_put(mm->phys, pfn);
+		return r;
+	}
+	memcpy(pfn_data(mm->phys, copy), pfn_data(mm->phys, pfn), PAGE_SIZE);
+	frame_put(mm->phys, pfn);
+	set_pte(mm, e, copy, PTE_WRITE | PTE_DIRTY | PTE_ACCESSED);
+	mm->phys->ev.cow++;
+	return 0;
+}
+
+/* A write to a present, write-protected entry. */
+static int do_wp_page(struct mm *mm, struct vma *v, pte_t *e)
+{
+	unsigned long pfn = pte_pfn(*e), copy;
+	struct page *pg = pfn_page(mm->phys, pfn);
+	int r;
+
+	if (v->vm_flags & VM_SHARED) {
+		if (!pg->mapping->shmem)
+			pg->flags |= PG_DIRTY;
+		*e |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
+		mm->phys->ev.shared_wp++;
+		return 0;
+	}
+	if (pfn != ZERO_PFN && (pg->flags & PG_ANON) && pg->refcount == 1) {
+		*e |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;   /* only user: reuse */
+		mm->phys->ev.reuse++;
+		return 0;
+	}
+	if ((r = new_anon_frame(mm, v, &copy)))
+		return r;
+	if (pfn != ZERO_PFN)
+		memcpy(pfn_data(mm->phys, copy), pfn_data(mm->phys, pfn), PAGE_SIZE);
+	clear_pte(mm, e);
+	set_pte(mm, e, copy, PTE_WRITE | PTE_DIRTY | PTE_ACCESSED);
+	mm->phys->ev.cow++;
+	return 0;
+}
+
+int fault_page(struct mm *mm, struct vma *v, unsigned long addr, bool write)
+{
+	pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr, true);
+
+	if (!e)
+		return FAULT_OOM;
+	if (!(*e & PTE_PRESENT)) {
+		if (vma_is_anonymous(v))
+			return do_anonymous_page(mm, v, e, write);
+		return do_file_fault(mm, v, e, addr, write);
+	}
+	if (write && !(*e & PTE_WRITE))
+		return do_wp_page(mm, v, e);
+	*e |= PTE_ACCESSED | (write ? PTE_DIRTY : 0);
+	return 0;
+}
+
+/* May this access touch @v at all?  x86 cannot make a page writable or
+ * executable without also making it readable. */
+static bool access_allowed(const struct vma *v, bool write)
+{
+	if (write)
+		return v->vm_flags & VM_WRITE;
+	return v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
+}
+
+int handle_mm_fault(struct mm *mm, unsigned long addr, bool write)
+{
+	struct vma *v = find_vma(mm, addr);
+
+	if (!v || (addr < v->vm_start && expand_stack(mm, v, addr)))
+		return FAULT_MAPERR;
+	if (!access_allowed(v, write))
+		return FAULT_ACCERR;
+	return fault_page(mm, v, addr, write);
+}
+
+/* ---- loads and stores ----------------------------------------------------------------- */
+
+/* The frame behind @addr, ready for this access (faulting as a CPU would). */
+static int access_page(struct mm *mm, unsigned long addr, bool write,
+		       unsigned char **data)
+{
+	struct vma *v = find_vma(mm, addr);
+	pte_t *e;
+	int r;
+
+	if (!v || addr < v->vm_start || !access_allowed(v, write) ||
+	    !(e = pte_lookup(mm->phys, &mm->pgt, addr, false)) ||
+	    !(*e & PTE_PRESENT) || (write && !(*e & PTE_WRITE))) {
+		if ((r = handle_mm_fault(mm, addr, write)))
+			return r;
+		e = pte_lookup(mm->phys, &mm->pgt, addr, false);
+	}
+	*e |= PTE_ACCESSED;
+	if (write) {
+		struct page *pg = pfn_page(mm->phys, pte_pfn(*e));
+
+		*e |= PTE_DIRTY;
+		if ((pg->flags & PG_CACHE) && !pg->mapping->shmem)
+			pg->flags |= PG_DIRTY;
+	}
+	*data = pfn_data(mm->phys, pte_pfn(*e)) + offset_in_page(addr);
+	return 0;
+}
+
+int access_vm(struct mm *mm, unsigned long addr, void *buf, size_t len,
+	      bool write, unsigned long *fault_addr)
+{
+	unsigned char *b = buf;
+
+	while (len) {
+		size_t n = PAGE_SIZE - offset_in_page(addr);
+		unsigned char *d;
+		int r;
+
+		if (n > len)
+			n = len;
+		if (addr >= mm->task_size || (r = access_page(mm, addr, write, &d))) {
+			*fault_addr = addr;
+			return addr >= mm->task_size ? FAULT_MAPERR : r;
+		}
+		if (write)
+			memcpy(d, b, n);
+		else
+			memcpy(b, d, n);
+		addr += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* ---- zap, protect, move, copy ----------------------------------------------------------- */
+
+static int zap_one(pte_t *e, unsigned long addr, void *arg)
+{
+	(void)addr;
+	clear_pte(arg, e);
+	return 0;
+}
+
+void zap_page_range(struct mm *mm, unsigned long start, unsigned long end)
+{
+	pte_walk(&mm->pgt, start, end, zap_one, mm);
+}
+
+struct unmap_ctx {
+	struct mm *mm;
+	struct address_space *as;
+	bool even_cows;
+};
+
+static int unmap_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct unmap_ctx *c = arg;
+	struct page *pg = pfn_page(c->mm->phys, pte_pfn(*e));
+
+	(void)addr;
+	if (c->even_cows || ((pg->flags & PG_CACHE) && pg->mapping == c->as))
+		clear_pte(c->mm, e);
+	return 0;
+}
+
+/* Every mapping of file pages [first, last] of @as, in every process, loses
+ * its entries: the page-cache pages, and with @even_cows the private copies
+ * made from them too (truncation; a punched hole keeps those). */
+void unmap_mapping_range(struct phys *ph, struct address_space *as,
+			 unsigned long first, unsigned long last, bool even_cows)
+{
+	for (struct mm *mm = ph->mms; mm; mm = mm->mm_next) {
+		struct unmap_ctx c = { mm, as, even_cows };
+
+		for (struct vma *v = mm->vma_first; v; v = v->next) {
+			unsigned long lo = v->vm_pgoff, hi = v->vm_pgoff + vma_pages(v) - 1;
+
+			if (!v->vm_file || v->vm_file->mapping != as || hi < first || lo > last)
+				continue;
+			lo = um_max(lo, first);
+			hi = um_min(hi, last);
+			pte_walk(&mm->pgt, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
+				 v->vm_start + ((hi - v->vm_pgoff + 1) << PAGE_SHIFT),
+				 unmap_one, &c);
+		}
+	}
+}
+
+static int wrprotect_one(pte_t *e, unsigned long addr, void *arg)
+{
+	(void)addr;
+	(void)arg;
+	*e &= ~PTE_WRITE;
+	return 0;
+}
+
+void change_protection(struct mm *mm, unsigned long start, unsigned long end,
+		       unsigned long newflags)
+{
+	if (!(newflags & VM_WRITE))
+		pte_walk(&mm->pgt, start, end, wrprotect_one, NULL);
+}
+
+struct move_ctx {
+	struct mm *mm;
+	long delta;
+	int err;
+};
+
+static int move_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct move_ctx *c = arg;
+	pte_t *to = pte_lookup(c->mm->phys, &c->mm->pgt, addr + (unsigned long)c->delta, true);
+
+	if (!to)
+		return c->err = -ENOMEM;
+	*to = *e;
+	*e = 0;
+	return 0;
+}
+
+/* Move the entries of [old, old+len) to new (mremap); the ranges do not
+ * overlap.  Entries are moved, not copied, so frames keep their counts. */
+int move_page_tables(struct mm *mm, unsigned long old, unsigned long new,
+		     unsigned long len)
+{
+	struct move_ctx c = { mm, (long)(new - old), 0 };
+
+	pte_walk(&mm->pgt, old, old + len, move_one, &c);
+	return c.err;
+}
+
+struct copy_ctx {
+	struct mm *dst, *src;
+	bool shared;
+};
+
+static int copy_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct copy_ctx *c = arg;
+	pte_t *to = pte_lookup(c->dst->phys, &c->dst->pgt, addr, true);
+	unsigned long pfn = pte_pfn(*e);
+	pte_t bits = *e & (PTE_WRITE | PTE_DIRTY);
+
+	if (!to)
+		return -ENOMEM;
+	if (!c->shared && (bits & PTE_WRITE)) {
+		*e &= ~PTE_WRITE;   /* copy-on-write for both from now on */
+		bits &= ~PTE_WRITE;
+	}
+	frame_get(c->dst->phys, pfn);
+	set_pte(c->dst, to, pfn, bits);   /* the child's entry starts "old" */
+	return 0;
+}
+
+/* fork's copy of one VMA's entries.  As in Linux, a VMA without anonymous
+ * memory is not copied: the child faults its pages in from the file. */
+int copy_page_range(struct mm *dst, struct mm *src, struct vma *v)
+{
+	struct copy_ctx c = { dst, src, (v->vm_flags & VM_SHARED) != 0 };
+
+	if (!v->anon_vma)
+		return 0;
+	return pte_walk(&src->pgt, v->vm_start, v->vm_end, copy_one, &c);
+}
+
+/* ---- populate ------------------------------------------------------------------------- */
+
+int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
+		       unsigned long end, bool write)
+{
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		switch (fault_page(mm, v, a, write)) {
+		case 0:
+			break;
+		case FAULT_OOM:
+			return -ENOMEM;
+		default:
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+/* ---- the validator ---------------------------------------------------------------------- */
+
+struct check_ctx {
+	struct mm *mm;
+	unsigned long anon, file, shmem;
+	int bad;
+};
+
+static int check_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct check_ctx *c = arg;
+	struct vma *v = find_vma(c->mm, addr);
+	unsigned long pfn = pte_pfn(*e);
+	struct page *pg;
+
+	if (!v || addr < v->vm_start) {
+		fprintf(stderr, "usermm: validate: present entry at %#lx outside every VMA\n", addr);
+		return c->bad = 1;
+	}
+	if (pfn >= c->mm->phys->bump && pfn != ZERO_PFN) {
+		fprintf(stderr, "usermm: validate: entry at %#lx names frame %lu beyond the pool\n",
+			addr, pfn);
+		return c->bad = 1;
+	}
+	pg = pfn_page(c->mm->phys, pfn);
+	if (pfn == ZERO_PFN) {
+		if (*e & PTE_WRITE) {
+			fprintf(stderr, "usermm: validate: writable zero page at %#lx\n", addr);
+			return c->bad = 1;
+		}
+		return 0;
+	}
+	if (!pg->refcount || pg->mapcount > pg->refcount ||
+	    ((*e & PTE_WRITE) && !(v->vm_flags & VM_SHARED) && !(pg->flags & PG_ANON))) {
+		fprintf(stderr, "usermm: validate: bad frame %lu at %#lx (ref %u map %u flags %#x)\n",
+			pfn, addr, pg->refcount, pg->mapcount, pg->flags);
+		return c->bad = 1;
+	}
+	(*(pg->flags & PG_ANON ? &c->anon :
+	   (pg->flags & PG_CACHE) && pg->mapping->shmem ? &c->shmem : &c->file))++;
+	return 0;
+}
+
+int mm_validate_pages(struct mm *mm)
+{
+	struct check_ctx c = { mm, 0, 0, 0, 0 };
+
+	if (!mm->phys)
+		return 0;
+	pte_walk(&mm->pgt, 0, ~0UL, check_one, &c);
+	if (!c.bad && (c.anon != mm->rss_anon || c.file != mm->rss_file ||
+		       c.shmem != mm->rss_shmem)) {
+		fprintf(stderr, "usermm: validate: rss anon/file/shmem %lu/%lu/%lu, entries say "
+			"%lu/%lu/%lu\n", mm->rss_anon, mm->rss_file, mm->rss_shmem,
+			c.anon, c.file, c.shmem);
+		c.bad = 1;
+	}
+	return c.bad ? -EUCLEAN : 0;
+}

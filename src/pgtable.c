@@ -1,0 +1,114 @@
+/*
+ * pgtable.c — a process's software page table: four levels of 512 entries,
+ * indexed by address bits 47-39, 38-30, 29-21 and 20-12, as x86-64 walks
+ * its own.  The upper levels hold pointers to the next table; the last holds
+ * pte_t entries (pfn and PRESENT/WRITE/ACCESSED/DIRTY bits, page.h).
+ *
+ * Invariants: a table exists only below a present upper entry; nr_tables
+ * counts every table page, the root included (phys->pgtables sums them).
+ * Tables are freed only with the whole process (pgtable_free); an empty
+ * table left behind by a zap costs 4 KiB, as Linux's do until unmap time.
+ *
+ * Fault injection: each table is a um_alloc, so it can be made to fail.
+ */
+#include "page.h"
+#include "alloc.h"
+
+#define PT_ENTRIES 512
+#define PT_LEVELS 4
+
+static unsigned level_index(unsigned long addr, int level)
+{
+	return (unsigned)(addr >> (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level))) &
+	       (PT_ENTRIES - 1);
+}
+
+static void *table_new(struct phys *ph, struct pgtable *pt)
+{
+	void *t = um_alloc(PT_ENTRIES * sizeof(void *));
+
+	if (t) {
+		pt->nr_tables++;
+		ph->pgtables++;
+	}
+	return t;
+}
+
+pte_t *pte_lookup(struct phys *ph, struct pgtable *pt, unsigned long addr, bool alloc)
+{
+	void **table;
+
+	if (!pt->root) {
+		if (!alloc || !(pt->root = table_new(ph, pt)))
+			return NULL;
+	}
+	table = pt->root;
+	for (int level = 0; level < PT_LEVELS - 1; level++) {
+		void **slot = &table[level_index(addr, level)];
+
+		if (!*slot) {
+			if (!alloc || !(*slot = table_new(ph, pt)))
+				return NULL;
+		}
+		table = *slot;
+	}
+	return &((pte_t *)table)[level_index(addr, PT_LEVELS - 1)];
+}
+
+/* Span of one entry at @level, in bytes. */
+static unsigned long level_span(int level)
+{
+	return 1UL << (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level));
+}
+
+static int walk_level(void **table, int level, unsigned long base,
+		      unsigned long start, unsigned long end,
+		      int (*fn)(pte_t *, unsigned long, void *), void *arg)
+{
+	unsigned long span = level_span(level);
+	unsigned i = level_index(start, level);
+
+	for (unsigned long a = base + i * span; i < PT_ENTRIES && a < end; i++, a += span) {
+		int r;
+
+		if (level == PT_LEVELS - 1) {
+			pte_t *e = &((pte_t *)table)[i];
+
+			if ((*e & PTE_PRESENT) && (r = fn(e, a, arg)))
+				return r;
+			continue;
+		}
+		if (!table[i])
+			continue;
+		r = walk_level(table[i], level + 1, a, a > start ? a : start, end, fn, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int pte_walk(struct pgtable *pt, unsigned long start, unsigned long end,
+	     int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg)
+{
+	if (!pt->root || start >= end)
+		return 0;
+	return walk_level(pt->root, 0, 0, start, end, fn, arg);
+}
+
+static void free_level(struct phys *ph, struct pgtable *pt, void **table, int level)
+{
+	if (level < PT_LEVELS - 1)
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			if (table[i])
+				free_level(ph, pt, table[i], level + 1);
+	um_free(table);
+	pt->nr_tables--;
+	ph->pgtables--;
+}
+
+void pgtable_free(struct phys *ph, struct pgtable *pt)
+{
+	if (pt->root)
+		free_level(ph, pt, pt->root, 0);
+	pt->root = NULL;
+}
