@@ -301,6 +301,7 @@ um_proc *um_proc_new(um_engine *e, const struct um_proc_config *cfg)
 		um_free(p);
 		return NULL;
 	}
+	p->fdt.phys = &e->phys;
 	if (!(cfg && cfg->empty) && build_default_image(p)) {
 		um_proc_free(p);
 		return NULL;

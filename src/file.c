@@ -78,6 +78,8 @@ int fdt_clone(struct fd_table *dst, const struct fd_table *src)
 {
 	int err = fdt_init(dst, src->limit);
 
+	dst->phys = src->phys;
+
 	for (unsigned long fd = 0; !err && fd < src->size; fd++) {
 		if (!src->files[fd])
 			continue;
@@ -273,6 +275,7 @@ long sys_dup(struct fd_table *t, unsigned long fd)
 long sys_ftruncate(struct fd_table *t, unsigned long fd, unsigned long length)
 {
 	struct um_file *f = fdt_get(t, (unsigned int)fd);
+	struct address_space *as;
 
 	if (!f || f->kind == FILE_PATH_ONLY)
 		return -EBADF;
@@ -282,8 +285,9 @@ long sys_ftruncate(struct fd_table *t, unsigned long fd, unsigned long length)
 		return -EINVAL;
 	if (ftruncate(f->host_fd, (off_t)length) < 0)
 		return -errno;
-	if (f->mapping)
-		truncate_pagecache(f->phys, f->mapping, length);
+	/* The inode's cache, whichever open file made it. */
+	if (t->phys && (as = mapping_lookup(t->phys, f)))
+		truncate_pagecache(t->phys, as, length);
 	return 0;
 }
 

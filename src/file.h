@@ -12,6 +12,7 @@ struct fd_table {
 	struct um_file **files;
 	unsigned long size;
 	unsigned long limit;  /* RLIMIT_NOFILE */
+	struct phys *phys;    /* the engine's page caches (ftruncate) */
 };
 
 int fdt_init(struct fd_table *t, unsigned long limit);

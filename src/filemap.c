@@ -163,15 +163,27 @@ static struct address_space *mapping_new(struct phys *ph, struct um_file *f)
 	return as;
 }
 
+struct address_space *mapping_lookup(struct phys *ph, struct um_file *f)
+{
+	struct address_space *as;
+
+	if (f->mapping)
+		return f->mapping;
+	/* A shmem object is its own cache; a host inode's is shared by every
+	 * file open on it. */
+	for (as = f->kind == FILE_SHMEM ? NULL : ph->caches; as; as = as->next)
+		if (!as->shmem && as->dev == f->dev && as->ino == f->ino)
+			break;
+	return as;
+}
+
 struct address_space *file_mapping(struct phys *ph, struct um_file *f)
 {
 	struct address_space *as;
 
 	if (f->mapping)
 		return f->mapping;
-	for (as = ph->caches; as && f->kind != FILE_SHMEM; as = as->next)
-		if (!as->shmem && as->dev == f->dev && as->ino == f->ino)
-			break;
+	as = mapping_lookup(ph, f);
 	if (!as && !(as = mapping_new(ph, f)))
 		return NULL;
 	as->refs++;

@@ -209,15 +209,18 @@ static int madvise_dontneed_free(struct mm *mm, struct vma *v, unsigned long sta
 }
 
 /* WILLNEED: read the file's pages of the range into the page cache (what
- * mincore then reports); anonymous memory has no swap yet to read back. */
+ * mincore then reports); anonymous memory and shmem have no swap yet to
+ * read back. */
 static int madvise_willneed(struct mm *mm, struct vma *v, unsigned long start,
 			    unsigned long end)
 {
 	struct address_space *as;
 	unsigned long first, last, pages;
 
+	/* shmem only swaps its pages back in (it has no swap yet): no new
+	 * pages; an image file has nothing to read. */
 	if (!mm->phys || !v->vm_file || vma_is_anonymous(v) ||
-	    v->vm_file->kind == FILE_IMAGE)
+	    v->vm_file->kind == FILE_IMAGE || v->vm_file->kind == FILE_SHMEM)
 		return 0;
 	if (!(as = file_mapping(mm->phys, v->vm_file)))
 		return 0;

@@ -111,6 +111,8 @@ struct address_space {
  * ENOMEM.  The file's reference is dropped by file_put → mapping_put. */
 struct address_space *file_mapping(struct phys *ph, struct um_file *f);
 void mapping_put(struct phys *ph, struct address_space *as);
+/* The cache of @f's inode if one exists (nothing attached or made). */
+struct address_space *mapping_lookup(struct phys *ph, struct um_file *f);
 /* The page at @index, read from the host file (or zeroed) when missing;
  * returns its pfn with a reference taken for the caller, or 0 (-ENOMEM). */
 unsigned long mapping_get_page(struct phys *ph, struct address_space *as,
