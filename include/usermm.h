@@ -181,6 +181,7 @@ struct um_stats {
 	 * the sum), and engine-wide frames, page-cache pages, page tables */
 	unsigned long rss_anon, rss_file, rss_shmem;
 	unsigned long page_tables;    /* this process's table pages */
+	unsigned long page_struct_bytes; /* metadata per frame (struct page) */
 	unsigned long frames_used, cached_pages, engine_page_tables;
 	/* engine-wide events: faults by kind, copy-on-write, file I/O */
 	unsigned long faults_zero, faults_anon, faults_file_read,

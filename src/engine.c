@@ -756,6 +756,7 @@ void um_proc_stats(um_proc *p, struct um_stats *st)
 	st->rss_file = mm->rss_file;
 	st->rss_shmem = mm->rss_shmem;
 	st->page_tables = mm->pgt.nr_tables;
+	st->page_struct_bytes = sizeof(struct page);
 	st->frames_used = mm->phys->used;
 	st->cached_pages = mm->phys->cached_pages;
 	st->engine_page_tables = mm->phys->pgtables;
