@@ -20,7 +20,7 @@ T_OBJ     = $(LIB_SRC:src/%.c=build/test/obj/%.o) $(TOOL_SRC:tools/%.c=build/tes
 T_BINS    = $(TEST_SRC:tests/%.c=build/test/%)
 
 .PHONY: all test run bench fuzz install clean
-all: build/libusermm.a build/libusermm.so build/usermm
+all: build/libusermm.a build/libusermm.so build/usermm build/usermm-native
 
 build/obj/%.o: src/%.c $(wildcard src/*.h include/*.h) | build/obj
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
@@ -35,6 +35,12 @@ build/libusermm.so: $(PIC_OBJ)
 	$(CC) -shared -o $@ $^
 build/usermm: tools/usermm.c $(TOOL_OBJ) build/libusermm.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(TOOL_OBJ) build/libusermm.a
+
+# The native executor: a static program (no loader, no libc.so in its layout)
+# that runs a script on the live kernel; `usermm diff` finds it next to usermm.
+NATIVE_SRC = tools/native.c tools/trace.c tools/symbols.c
+build/usermm-native: $(NATIVE_SRC) tools/trace.h | build/obj
+	$(CC) $(CPPFLAGS) $(WARN) -static -O1 -g -o $@ $(NATIVE_SRC)
 
 # ---- test build -----------------------------------------------------------
 build/test/obj/%.o: src/%.c $(wildcard src/*.h include/*.h) | build/test/obj
@@ -64,7 +70,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/usermm.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 build/libusermm.a build/libusermm.so $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 build/usermm $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 build/usermm build/usermm-native $(DESTDIR)$(PREFIX)/bin/
 
 build/obj build/pic build/obj/tools build/test/obj build/test/obj/tools:
 	mkdir -p $@

@@ -3,6 +3,8 @@
  *
  *   usermm run SCRIPT        run a scenario, print each call and its result
  *   usermm replay [...] LOG  replay an strace log and check every result
+ *   usermm diff SCRIPT       run a scenario on the live kernel and in the
+ *                            engine, and report the first difference
  *
  * Exit status: 0 all results matched; 1 a result or the maps differed;
  * 2 bad usage or malformed input (reported with file and line).
@@ -14,6 +16,7 @@
 #include "usermm.h"
 #include "trace.h"
 #include "runner.h"
+#include "diff.h"
 
 static const char usage_main[] =
 "usage: usermm COMMAND [OPTIONS] FILE\n"
@@ -29,6 +32,9 @@ static const char usage_main[] =
 "  replay [--initial-maps FILE] [--brk ADDR] [--final-maps FILE] TRACE\n"
 "                   replay the calls of an `strace -f` log from a starting\n"
 "                   layout and check every result and the final maps\n"
+"  diff [--exec CMD] SCRIPT\n"
+"                   run a scenario on the live kernel (usermm-native) and in\n"
+"                   the engine, and report the first outcome that differs\n"
 "  help [COMMAND]   this text, or a command's own\n"
 "\n"
 "Run `usermm COMMAND --help` for a command's options.\n";
@@ -429,6 +435,8 @@ int main(int argc, char **argv)
 			fputs(usage_run, stdout);
 		else if (argc > 2 && !strcmp(argv[2], "replay"))
 			fputs(usage_replay, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "diff"))
+			fputs(diff_usage, stdout);
 		else
 			fputs(usage_main, stdout);
 		return 0;
@@ -437,6 +445,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "diff"))
+		return diff_main(argc - 2, argv + 2);
 	fprintf(stderr, "usermm: unknown command '%s'\n\n%s", argv[1], usage_main);
 	return 2;
 }
