@@ -17,9 +17,10 @@
  *     not open for writing: Linux hides the page cache and reports 1;
  *   - a page with a present entry (touched memory, the zero page after a
  *     read fault, populated and locked ranges);
- *   - for a file, a page in usermm's page cache (which holds what this
- *     engine's processes read: the host's own cache, which also holds what
- *     others read, is not consulted, so answers do not depend on them);
+ *   - for a file, a page in usermm's page cache, or one the host kernel
+ *     caches: the live kernel's cache is the host's, so a file another
+ *     program just wrote is resident there too (usermm's own reads go
+ *     through the host and land there as well);
  *   - nothing else (no swap yet).
  *
  * Locking: the caller (engine.c) holds the address space.
@@ -73,6 +74,24 @@ static bool can_do_mincore(const struct vma *v)
 	return host_file_writable_by_us(f->host_fd);
 }
 
+/* The host kernel's view of a file range: pages the host caches are ones
+ * the live kernel would report (usermm reads through the host, so what it
+ * read is there too).  Zeros when the host cannot say. */
+static void host_residency(int fd, unsigned long off, unsigned long len,
+			   unsigned char *vec)
+{
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+
+	memset(vec, 0, len >> PAGE_SHIFT);
+	if (m == MAP_FAILED)
+		return;
+	if (mincore(m, len, vec))
+		memset(vec, 0, len >> PAGE_SHIFT);
+	munmap(m, len);
+	for (unsigned long i = 0; i < len >> PAGE_SHIFT; i++)
+		vec[i] &= 1;
+}
+
 /* Fill vec for [addr, end) inside @v: a present entry is resident; for a
  * file, so is a page in the page cache, mapped or not. */
 static void mincore_vma(struct mm *mm, const struct vma *v, unsigned long addr,
@@ -86,7 +105,10 @@ static void mincore_vma(struct mm *mm, const struct vma *v, unsigned long addr,
 		memset(vec, 1, n);
 		return;
 	}
-	memset(vec, 0, n);
+	if (f && f->kind == FILE_REGULAR && f->host_fd >= 0)
+		host_residency(f->host_fd, index << PAGE_SHIFT, end - addr, vec);
+	else
+		memset(vec, 0, n);
 	for (unsigned long i = 0; i < n; i++) {
 		pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr + (i << PAGE_SHIFT), false);
 

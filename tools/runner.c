@@ -189,7 +189,7 @@ static int check_vector(struct runner *r, const struct tr_line *l,
 	const char *t;
 	unsigned long pages = (len + 4095) / 4096, i = 0;
 
-	if (c->vec_arg < 0 || ret || !vec)
+	if (!r->check_vectors || c->vec_arg < 0 || ret || !vec)
 		return 0;
 	a = &l->args[c->vec_arg];
 	if (a->kind != TR_ARG_RAW || !a->text || a->text[0] != '[')

@@ -32,6 +32,10 @@ struct runner {
 	int maps_line;            /* line of the maps() call being checked */
 	um_proc *maps_proc;       /* the process it showed */
 	bool ignore_shmem_ino;    /* replay: "/dev/zero (deleted)" inodes differ */
+	bool check_vectors;       /* run: compare mincore vectors as written.
+	                           * Not in replay: whether a file page is
+	                           * resident depends on the host's page cache
+	                           * when strace captured the log. */
 };
 
 /* Outcome of one line: 0 ok, 1 mismatch (reported), 2 bad input (reported). */

@@ -169,6 +169,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	r.file = file;
 	r.out = quiet ? NULL : stdout;
+	r.check_vectors = true;
 	while ((got = source_next(&s, &l)) == 1) {
 		int ret = runner_line(&r, &l);
 
