@@ -587,6 +587,7 @@ static long access_result(int r, unsigned long addr, struct um_fault *f)
 		[FAULT_ACCERR] = { SIGSEGV, SEGV_ACCERR },
 		[FAULT_SIGBUS] = { SIGBUS, BUS_ADRERR },
 		[FAULT_OOM] = { SIGKILL, 0 },
+		[FAULT_GPF] = { SIGSEGV, SI_KERNEL },
 	};
 	struct um_fault dummy;
 

@@ -71,7 +71,9 @@ long sys_mincore(struct mm *mm, unsigned long start, unsigned long len,
 		 unsigned char *vec);
 
 /* memory.c: the fault handler and page-table work */
-enum fault_result { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS, FAULT_OOM };
+/* FAULT_GPF: a non-canonical address, which x86 refuses with a general
+ * protection fault before any page fault (SIGSEGV, SI_KERNEL, si_addr 0). */
+enum fault_result { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS, FAULT_OOM, FAULT_GPF };
 int handle_mm_fault(struct mm *mm, unsigned long addr, bool write);
 /* One page of @v, with no rights check (populate, and after the check). */
 int fault_page(struct mm *mm, struct vma *v, unsigned long addr, bool write);

@@ -268,9 +268,15 @@ int access_vm(struct mm *mm, unsigned long addr, void *buf, size_t len,
 
 		if (n > len)
 			n = len;
-		if (addr >= mm->task_size || (r = access_page(mm, addr, write, &d))) {
+		if (addr >= mm->task_size) {
+			bool canonical = addr < (1UL << 47) || addr >= 0xffff800000000000UL;
+
+			*fault_addr = canonical ? addr : 0;
+			return canonical ? FAULT_MAPERR : FAULT_GPF;
+		}
+		if ((r = access_page(mm, addr, write, &d))) {
 			*fault_addr = addr;
-			return addr >= mm->task_size ? FAULT_MAPERR : r;
+			return r;
 		}
 		if (write)
 			memcpy(d, b, n);
