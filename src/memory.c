@@ -20,10 +20,12 @@
  * page dirty (the writeback that msync, munmap and exit do).
  *
  * Invariants (mm_validate_pages checks them): every present entry lies in a
- * VMA; a writable entry is never the zero page, and in a private mapping
- * only an anonymous frame; a frame's mapcount equals the entries that map
- * it, and its refcount is mapcount plus one if a page cache holds it; the
- * mm's rss counters equal its entries by kind.
+ * VMA and names a frame handed out; a writable entry is never the zero
+ * page, and in a private mapping only an anonymous frame; a frame's
+ * refcount is at least its mapcount; the mm's rss counters equal its
+ * entries by kind.  (That mapcount equals the entries mapping the frame
+ * across all processes, and refcount is mapcount plus one for a cached
+ * page, holds by construction; the validator does not sum processes.)
  *
  * Rights are checked against the VMA at every access (so PROT_NONE needs
  * no special entry); the entry's WRITE bit only says whether a write may go
