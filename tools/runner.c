@@ -686,6 +686,29 @@ void runner_free(struct runner *r)
 
 /* ---- the engine side of `usermm diff` -------------------------------------------- */
 
+int runner_add_maps_line(um_proc *p, const char *file, int lineno, const char *line)
+{
+	unsigned long start, end, ino;
+	unsigned long long off;
+	unsigned maj, min;
+	char perms[8];
+	int name_at = 0, err;
+
+	if (sscanf(line, "%lx-%lx %7s %llx %x:%x %lu %n", &start, &end, perms, &off,
+		   &maj, &min, &ino, &name_at) < 7) {
+		fprintf(stderr, "%s:%d: not a maps line: %s\n", file, lineno, line);
+		return 2;
+	}
+	err = um_proc_add_vma(p, start, end, perms, off, makedev(maj, min), ino,
+			      name_at ? line + name_at : "");
+	if (err) {
+		fprintf(stderr, "%s:%d: cannot map this line (%s): %s\n", file, lineno,
+			tr_errno_name(-err) ? tr_errno_name(-err) : "?", line);
+		return 2;
+	}
+	return 0;
+}
+
 /* The native executor's starting layout as the first process. */
 static int proc_from_layout(um_proc *p, const struct outcome_log *native, const char *path)
 {
@@ -696,23 +719,8 @@ static int proc_from_layout(um_proc *p, const struct outcome_log *native, const 
 	if (!text)
 		return 2;
 	for (line = strtok_r(text, "\n", &save); line && !err;
-	     line = strtok_r(NULL, "\n", &save)) {
-		unsigned long start, end, ino;
-		unsigned long long off;
-		unsigned maj, min;
-		char perms[8];
-		int name_at = 0;
-
-		lineno++;
-		if (sscanf(line, "%lx-%lx %7s %llx %x:%x %lu %n", &start, &end, perms,
-			   &off, &maj, &min, &ino, &name_at) < 7 ||
-		    um_proc_add_vma(p, start, end, perms, off, makedev(maj, min), ino,
-				    name_at ? line + name_at : "")) {
-			fprintf(stderr, "%s: the native layout's line %d cannot be used: %s\n",
-				path, lineno, line);
-			err = 2;
-		}
-	}
+	     line = strtok_r(NULL, "\n", &save))
+		err = runner_add_maps_line(p, "the native layout", ++lineno, line);
 	free(text);
 	if (!err && um_proc_set_brk(p, native->start_brk, native->brk)) {
 		fprintf(stderr, "%s: the native layout's break is not usable\n", path);

@@ -47,6 +47,9 @@ void runner_free(struct runner *r);
 /* Compare two maps texts (optionally ignoring /dev/zero inodes); returns the
  * 1-based line of the first difference, or 0 when equal. */
 int maps_compare(const char *got, const char *want, bool ignore_shmem_ino);
+/* One /proc/PID/maps line into a VMA of @p (replay's starting layout, the
+ * native executor's); 0, or 2 with a message naming file and line. */
+int runner_add_maps_line(um_proc *p, const char *file, int lineno, const char *line);
 /* Print the maps lines of @p within @span bytes of @addr (context). */
 void print_maps_around(FILE *out, um_proc *p, unsigned long addr);
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include "usermm.h"
 #include "trace.h"
 #include "runner.h"
@@ -234,30 +233,6 @@ static char *read_file(const char *name)
 	return buf;
 }
 
-/* One maps line into a VMA of @p; 2 on malformed input (reported). */
-static int add_maps_line(um_proc *p, const char *file, int lineno, const char *line)
-{
-	unsigned long start, end, ino;
-	unsigned long long off;
-	unsigned maj, min;
-	char perms[8];
-	int name_at = 0, err;
-
-	if (sscanf(line, "%lx-%lx %7s %llx %x:%x %lu %n", &start, &end, perms, &off,
-		   &maj, &min, &ino, &name_at) < 7) {
-		fprintf(stderr, "%s:%d: not a maps line: %s\n", file, lineno, line);
-		return 2;
-	}
-	err = um_proc_add_vma(p, start, end, perms, off, makedev(maj, min), ino,
-			      name_at ? line + name_at : "");
-	if (err) {
-		fprintf(stderr, "%s:%d: cannot map this line (%s): %s\n", file, lineno,
-			tr_errno_name(-err) ? tr_errno_name(-err) : "?", line);
-		return 2;
-	}
-	return 0;
-}
-
 static int load_initial_maps(um_proc *p, const char *file)
 {
 	char *text = read_file(file), *line, *save = NULL;
@@ -269,7 +244,7 @@ static int load_initial_maps(um_proc *p, const char *file)
 	}
 	for (line = strtok_r(text, "\n", &save); line && !st;
 	     line = strtok_r(NULL, "\n", &save))
-		st = add_maps_line(p, file, ++lineno, line);
+		st = runner_add_maps_line(p, file, ++lineno, line);
 	free(text);
 	return st;
 }
