@@ -36,7 +36,7 @@ bool vm_enough_memory(struct mm *mm, unsigned long pages);
 /* Create the VMA for [addr, addr+len) (replacing what is there). */
 long mmap_region(struct mm *mm, struct um_file *file, unsigned long addr,
 		 unsigned long len, unsigned long vm_flags, unsigned long pgoff);
-/* Prefault [start, start+len) as MAP_POPULATE / mlock do (VMA-level effects). */
+/* Prefault [start, start+len) as MAP_POPULATE / mlock do, ignoring errors. */
 void mm_populate(struct mm *mm, unsigned long start, unsigned long len);
 
 /* mprotect.c */

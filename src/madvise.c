@@ -9,10 +9,11 @@
  *             advice splits VMAs and merges them back, visibly in maps.
  *   pages     DONTNEED DONTNEED_LOCKED FREE REMOVE WILLNEED COLD PAGEOUT
  *             COLLAPSE GUARD_INSTALL GUARD_REMOVE: refuse the VMAs Linux
- *             refuses, then act on pages.  There are no pages yet: each one
- *             has a hook comment for issue 3 (page tables, page cache).
- *             Their VMA-level effects are done here: REMOVE punches a hole
- *             in the host file, GUARD_INSTALL gives the VMA an anon_vma.
+ *             refuses, then act on pages: DONTNEED zaps, WILLNEED reads a
+ *             file's pages into the cache, REMOVE punches a hole (cache,
+ *             mappings, host file).  Not modelled yet, with a comment where
+ *             they belong: FREE's lazy reclaim, COLD/PAGEOUT, COLLAPSE,
+ *             guard markers (GUARD_INSTALL only gives the VMA an anon_vma).
  *   populate  POPULATE_READ POPULATE_WRITE: fault the range in page by page
  *             (no walk of the VMAs; the first hole is ENOMEM at once).
  *
@@ -242,7 +243,7 @@ static int madvise_lru(struct vma *v)
 {
 	if (v->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 		return -EINVAL;
-	/* Issue 3: deactivate (COLD) or reclaim (PAGEOUT) the range's pages. */
+	/* Not modelled yet: deactivate (COLD) or reclaim (PAGEOUT) the pages. */
 	return 0;
 }
 
@@ -282,7 +283,7 @@ static int madvise_guard_install(struct mm *mm, struct vma *v)
 		return -EINVAL;
 	/* Guard markers make the page tables non-empty, so fork must copy
 	 * them: the VMA gets an anon_vma whatever its kind.
-	 * Issue 3: zap the range and install the markers (access: SIGSEGV). */
+	 * Not modelled yet: zap the range and install the markers (SIGSEGV). */
 	return anon_vma_prepare(mm, v);
 }
 
@@ -290,7 +291,7 @@ static int madvise_guard_remove(struct vma *v)
 {
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		return -EINVAL;
-	/* Issue 3: clear the range's guard markers. */
+	/* Not modelled yet: clear the range's guard markers. */
 	return 0;
 }
 
@@ -332,8 +333,9 @@ static int madvise_collapse(struct vma *v, unsigned long start, unsigned long en
 	 * EINVAL when they cross (Linux's unsigned count of PMDs wraps). */
 	if (hstart == hend)
 		return 0;
-	/* Issue 3: collapse each PMD's pages into a huge page.  With no pages
-	 * present (always, until page tables exist) Linux fails: EINVAL. */
+	/* Not modelled yet: collapse each PMD's pages into a huge page.  With
+	 * no page present Linux fails with EINVAL; with pages present (loads
+	 * and stores now make them) it may succeed, which usermm does not. */
 	return -EINVAL;
 }
 

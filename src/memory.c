@@ -218,7 +218,10 @@ static bool access_allowed(const struct vma *v, bool write)
 	return v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
-int handle_mm_fault(struct mm *mm, unsigned long addr, bool write)
+/* The VMA an access at @addr may touch (growing a stack down to it), or the
+ * fault it takes before any page is looked at. */
+static int vma_for_access(struct mm *mm, unsigned long addr, bool write,
+			  struct vma **pv)
 {
 	struct vma *v = find_vma(mm, addr);
 
@@ -226,7 +229,16 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, bool write)
 		return FAULT_MAPERR;
 	if (!access_allowed(v, write))
 		return FAULT_ACCERR;
-	return fault_page(mm, v, addr, write);
+	*pv = v;
+	return 0;
+}
+
+int handle_mm_fault(struct mm *mm, unsigned long addr, bool write)
+{
+	struct vma *v;
+	int r = vma_for_access(mm, addr, write, &v);
+
+	return r ? r : fault_page(mm, v, addr, write);
 }
 
 /* ---- loads and stores ----------------------------------------------------------------- */
@@ -235,14 +247,17 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, bool write)
 static int access_page(struct mm *mm, unsigned long addr, bool write,
 		       unsigned char **data)
 {
-	struct vma *v = find_vma(mm, addr);
+	struct vma *v;
 	pte_t *e;
 	int r;
 
-	if (!v || addr < v->vm_start || !access_allowed(v, write) ||
-	    !(e = pte_lookup(mm->phys, &mm->pgt, addr, false)) ||
-	    !(*e & PTE_PRESENT) || (write && !(*e & PTE_WRITE))) {
-		if ((r = handle_mm_fault(mm, addr, write)))
+	/* One VMA lookup and one table walk when the page is already there;
+	 * the fault (which walks again, allocating) only when it is not. */
+	if ((r = vma_for_access(mm, addr, write, &v)))
+		return r;
+	e = pte_lookup(mm->phys, &mm->pgt, addr, false);
+	if (!e || !(*e & PTE_PRESENT) || (write && !(*e & PTE_WRITE))) {
+		if ((r = fault_page(mm, v, addr, write)))
 			return r;
 		e = pte_lookup(mm->phys, &mm->pgt, addr, false);
 	}

@@ -46,7 +46,7 @@
 #define MCL_ONFAULT 4
 #endif
 
-/* ---- populate (VMA-level effects of faulting pages in) ------------------- */
+/* ---- populate (faulting pages in, memory.c) ------------------------------ */
 
 /* populate_vma_page_range: mlock's and MAP_POPULATE's faults in one VMA. */
 static int populate_vma_range(struct mm *mm, struct vma *v, unsigned long start,

@@ -1,6 +1,6 @@
 /*
- * mremap.c — resizing and moving mappings (Linux's mm/mremap.c, as of 6.18,
- * at the VMA level: there are no page tables to carry along yet).
+ * mremap.c — resizing and moving mappings (Linux's mm/mremap.c, as of 6.18).
+ * A move carries the pages along (memory.c's move_page_tables).
  *
  * One call is described by a struct remap, which the steps below refine:
  *

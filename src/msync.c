@@ -12,9 +12,10 @@
  *   VMA stops the walk with EBUSY; MS_SYNC on a shared file mapping syncs the
  *   file (its error stops the walk); running out of VMAs is ENOMEM.
  *
- * MS_ASYNC does nothing else in Linux (dirty pages are tracked anyway);
- * MS_INVALIDATE only adds the EBUSY check.  Writeback of dirty page-cache
- * pages belongs to issue 3 (page cache): see msync_file().
+ * MS_ASYNC does nothing else in Linux (dirty pages are tracked anyway, and
+ * its page cache is what readers of the file see); MS_INVALIDATE only adds
+ * the EBUSY check.  usermm's page cache is not the host's, so every msync
+ * over a shared file mapping writes the range's dirty pages back.
  *
  * Locking: the caller (engine.c) holds the address space.
  */

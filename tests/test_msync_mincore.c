@@ -6,9 +6,9 @@
  * x86-64 under `setarch -R`, as root and as uid 65534: identical) by
  * tests/probe/p22_msync_mincore.c; its output is in tests/probe/out/.
  * mincore vectors are compared only where the VMAs alone decide the answer
- * (untouched memory, locked memory, special mappings, fresh files): pages
- * the probe touched are resident on Linux, and usermm has no page tables
- * yet (issue 3).
+ * (untouched memory, locked memory, special mappings, fresh files); pages
+ * that loads and stores make resident are checked in tests/scenarios/ and
+ * tests/test_memory.c.
  */
 #include <errno.h>
 #include <fcntl.h>
