@@ -127,10 +127,25 @@ long um_openat(um_proc *p, long dirfd, const char *path, unsigned long flags,
 long um_close(um_proc *p, unsigned long fd);
 long um_dup(um_proc *p, unsigned long fd);
 long um_ftruncate(um_proc *p, unsigned long fd, unsigned long length);
+long um_read(um_proc *p, unsigned long fd, unsigned long buf, unsigned long count);
+long um_write(um_proc *p, unsigned long fd, unsigned long buf, unsigned long count);
+long um_pread64(um_proc *p, unsigned long fd, unsigned long buf,
+		unsigned long count, unsigned long pos);
+long um_pwrite64(um_proc *p, unsigned long fd, unsigned long buf,
+		 unsigned long count, unsigned long pos);
+long um_lseek(um_proc *p, unsigned long fd, unsigned long off, unsigned long whence);
 
 /* Dispatch by x86-64 system-call number (for emulators forwarding guest
- * syscalls).  String arguments are host pointers.  Unknown numbers: -ENOSYS. */
+ * syscalls).  Path strings and mincore's vector are host pointers; the
+ * buffers of read, write, pread64 and pwrite64 are addresses in the
+ * process's memory, copied as the kernel's user copies would (faulting
+ * pages in; EFAULT, or a short count when a page faults part-way).
+ * Regular files are read and written through the engine's page cache, the
+ * one mappings share.  Unknown numbers: -ENOSYS. */
 long um_syscall(um_proc *p, long nr, const unsigned long args[6]);
+/* The same, but the buffer of read/write/pread64/pwrite64 is a host
+ * pointer: for a tool that holds the bytes itself (a trace's "string"). */
+long um_syscall_hostbuf(um_proc *p, long nr, const unsigned long args[6]);
 
 /* ---- memory and processes ----------------------------------------------- */
 

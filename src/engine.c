@@ -472,7 +472,8 @@ int um_proc_set_brk(um_proc *p, unsigned long start_brk, unsigned long brk)
 
 /* ---- the door ---------------------------------------------------------------------- */
 
-static long dispatch(struct um_proc *p, long nr, const unsigned long a[6])
+/* @hostbuf: the buffers of read/write/pread64/pwrite64 are host pointers. */
+static long dispatch(struct um_proc *p, long nr, const unsigned long a[6], bool hostbuf)
 {
 	struct mm *mm = &p->mm;
 
@@ -513,6 +514,16 @@ static long dispatch(struct um_proc *p, long nr, const unsigned long a[6])
 		return sys_dup(&p->fdt, a[0]);
 	case SYS_ftruncate:
 		return sys_ftruncate(&p->fdt, a[0], a[1]);
+	case SYS_read:
+		return sys_read(&p->fdt, mm, a[0], a[1], a[2], hostbuf);
+	case SYS_write:
+		return sys_write(&p->fdt, mm, a[0], a[1], a[2], hostbuf);
+	case SYS_pread64:
+		return sys_pread64(&p->fdt, mm, a[0], a[1], a[2], a[3], hostbuf);
+	case SYS_pwrite64:
+		return sys_pwrite64(&p->fdt, mm, a[0], a[1], a[2], a[3], hostbuf);
+	case SYS_lseek:
+		return sys_lseek(&p->fdt, a[0], a[1], a[2]);
 	default:
 		return -ENOSYS;
 	}
@@ -532,7 +543,15 @@ static void debug_validate(struct um_proc *p, const char *what, long nr)
 
 long um_syscall(um_proc *p, long nr, const unsigned long args[6])
 {
-	long ret = dispatch(p, nr, args);
+	long ret = dispatch(p, nr, args, false);
+
+	debug_validate(p, "syscall", nr);
+	return ret;
+}
+
+long um_syscall_hostbuf(um_proc *p, long nr, const unsigned long args[6])
+{
+	long ret = dispatch(p, nr, args, true);
 
 	debug_validate(p, "syscall", nr);
 	return ret;
@@ -714,6 +733,33 @@ long um_dup(um_proc *p, unsigned long fd)
 long um_ftruncate(um_proc *p, unsigned long fd, unsigned long length)
 {
 	CALL(p, SYS_ftruncate, fd, length);
+}
+
+long um_read(um_proc *p, unsigned long fd, unsigned long buf, unsigned long count)
+{
+	CALL(p, SYS_read, fd, buf, count);
+}
+
+long um_write(um_proc *p, unsigned long fd, unsigned long buf, unsigned long count)
+{
+	CALL(p, SYS_write, fd, buf, count);
+}
+
+long um_pread64(um_proc *p, unsigned long fd, unsigned long buf,
+		unsigned long count, unsigned long pos)
+{
+	CALL(p, SYS_pread64, fd, buf, count, pos);
+}
+
+long um_pwrite64(um_proc *p, unsigned long fd, unsigned long buf,
+		 unsigned long count, unsigned long pos)
+{
+	CALL(p, SYS_pwrite64, fd, buf, count, pos);
+}
+
+long um_lseek(um_proc *p, unsigned long fd, unsigned long off, unsigned long whence)
+{
+	CALL(p, SYS_lseek, fd, off, whence);
 }
 
 /* ---- views ------------------------------------------------------------------------ */

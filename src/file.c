@@ -161,6 +161,19 @@ static unsigned fmode_of(unsigned long flags)
 	}
 }
 
+/* s_maxbytes: ext4 with extents (every ext4 mkfs makes today) addresses
+ * 2^32 blocks, less one block; the filesystems usermm meets otherwise
+ * (tmpfs, xfs, btrfs) allow LLONG_MAX.  write() past it is EFBIG, lseek
+ * there EINVAL. */
+static unsigned long max_file_bytes(const struct statfs *sfs)
+{
+	unsigned long bs = (unsigned long)sfs->f_bsize;
+
+	if (sfs->f_type == EXT4_SUPER_MAGIC && bs >= 1024 && bs <= 65536)
+		return (bs << 32) - bs;
+	return INT64_MAX;
+}
+
 int file_from_host_fd(int hfd, unsigned long flags, const char *path,
 		      struct um_file **out)
 {
@@ -182,9 +195,12 @@ int file_from_host_fd(int hfd, unsigned long flags, const char *path,
 	f->ino = st.st_ino;
 	if (fstatvfs(hfd, &svfs) == 0)
 		f->noexec = (svfs.f_flag & ST_NOEXEC) != 0;
-	if (fstatfs(hfd, &sfs) == 0)
+	f->max_bytes = INT64_MAX;
+	if (fstatfs(hfd, &sfs) == 0) {
 		f->thp_aligned_fs = sfs.f_type == EXT4_SUPER_MAGIC ||
 				    sfs.f_type == XFS_SUPER_MAGIC;
+		f->max_bytes = max_file_bytes(&sfs);
+	}
 	*out = f;
 	return 0;
 }

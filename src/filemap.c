@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include "page.h"
 #include "alloc.h"
+#include "internal.h"
 
 /* ---- the index map ---------------------------------------------------------------- */
 
@@ -334,6 +335,10 @@ void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long s
 	unsigned long keep = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned long pfn;
 
+	if (size >= as->size) {
+		mapping_extend(ph, as, size);
+		return;
+	}
 	for (unsigned long i = 0; i < as->nslots;) {
 		if (as->keys[i] && as->keys[i] - 1 >= keep)
 			drop_page_at(ph, as, i);
@@ -345,4 +350,76 @@ void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long s
 		memset(pfn_data(ph, pfn) + offset_in_page(size), 0,
 		       PAGE_SIZE - offset_in_page(size));
 	as->size = size;
+}
+
+/* ---- read and write ------------------------------------------------------------------ */
+
+/* The file grows to @size: the bytes between the old end and the end of
+ * its page read as zeros from now on, whatever a store through a shared
+ * mapping left past the old EOF there (Linux zeroes that tail too, so the
+ * grown file never shows it). */
+void mapping_extend(struct phys *ph, struct address_space *as, unsigned long size)
+{
+	unsigned long old = as->size, pfn;
+
+	if (size <= old)
+		return;
+	if (offset_in_page(old) && (pfn = mapping_find_page(as, old >> PAGE_SHIFT)))
+		memset(pfn_data(ph, pfn) + offset_in_page(old), 0,
+		       PAGE_SIZE - offset_in_page(old));
+	as->size = size;
+}
+
+/* Linux's filemap_read: [pos, pos + count) clipped to the file's size, a
+ * page at a time through the cache. */
+long filemap_read(struct phys *ph, struct address_space *as, unsigned long pos,
+		  unsigned long count, struct io_buf *b)
+{
+	unsigned long done = 0;
+
+	while (done < count && pos < as->size) {
+		unsigned long off = offset_in_page(pos), pfn;
+		size_t n = um_min(um_min(PAGE_SIZE - off, count - done), as->size - pos), c;
+
+		if (!(pfn = mapping_get_page(ph, as, pos >> PAGE_SHIFT)))
+			return done ? (long)done : -ENOMEM;
+		c = io_copy_to(b, pfn_data(ph, pfn) + off, n);
+		frame_put(ph, pfn);
+		done += c;
+		pos += c;
+		if (c < n)
+			return done ? (long)done : b->err;
+	}
+	return (long)done;
+}
+
+/* Linux's generic_perform_write: each page is brought into the cache
+ * (read from the host even when the write covers it whole: simpler, and
+ * only slower), the bytes copied in, the page dirtied; the file grows by
+ * what was copied, and a gap left past the old end reads as zeros. */
+long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
+		   unsigned long count, struct io_buf *b)
+{
+	unsigned long done = 0;
+
+	while (done < count) {
+		unsigned long off = offset_in_page(pos), pfn;
+		size_t n = um_min(PAGE_SIZE - off, count - done), c;
+
+		if (!(pfn = mapping_get_page(ph, as, pos >> PAGE_SHIFT)))
+			return done ? (long)done : -ENOMEM;
+		if (pos > as->size)
+			mapping_extend(ph, as, pos);   /* the gap reads as zeros */
+		c = io_copy_from(b, pfn_data(ph, pfn) + off, n);
+		if (c)
+			pfn_page(ph, pfn)->flags |= as->shmem ? 0 : PG_DIRTY;
+		frame_put(ph, pfn);
+		done += c;
+		pos += c;
+		if (pos > as->size)
+			as->size = pos;
+		if (c < n)
+			return done ? (long)done : b->err;
+	}
+	return (long)done;
 }

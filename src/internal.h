@@ -106,6 +106,30 @@ unsigned long arch_get_unmapped_area(struct mm *mm, unsigned long addr,
 				     bool topdown);
 unsigned long mm_rnd_bits(struct mm *mm, unsigned bits);
 
+/* read_write.c: the buffer of a read or write (Linux's iov_iter): the
+ * process's memory at addr (mm set), or a buffer of the caller's (mm NULL). */
+struct io_buf {
+	struct mm *mm;
+	unsigned long addr;
+	unsigned char *host;
+	int err;             /* why the last copy stopped short */
+};
+/* Copy to / from the buffer; the bytes copied (fewer when a page faults). */
+size_t io_copy_to(struct io_buf *b, const void *data, size_t n);
+size_t io_copy_from(struct io_buf *b, void *data, size_t n);
+struct fd_table;
+/* @host: buf is a host pointer (um_syscall_hostbuf), not the process's. */
+long sys_read(struct fd_table *t, struct mm *mm, unsigned long fd,
+	      unsigned long buf, unsigned long count, bool host);
+long sys_write(struct fd_table *t, struct mm *mm, unsigned long fd,
+	       unsigned long buf, unsigned long count, bool host);
+long sys_pread64(struct fd_table *t, struct mm *mm, unsigned long fd,
+		 unsigned long buf, unsigned long count, unsigned long pos, bool host);
+long sys_pwrite64(struct fd_table *t, struct mm *mm, unsigned long fd,
+		  unsigned long buf, unsigned long count, unsigned long pos, bool host);
+long sys_lseek(struct fd_table *t, unsigned long fd, unsigned long off,
+	       unsigned long whence);
+
 /* task_mmu.c */
 size_t show_maps(struct mm *mm, char *buf, size_t size);
 const char *vma_name(const struct mm *mm, const struct vma *v);

@@ -98,6 +98,7 @@ struct um_file {
 	bool thp_aligned_fs;      /* fs places mappings with thp_get_unmapped_area */
 	unsigned long size;       /* FILE_SHMEM: bytes, fixed when created */
 	unsigned long pos;        /* file position (read, write, lseek) */
+	unsigned long max_bytes;  /* the filesystem's largest file (s_maxbytes) */
 	char *path;               /* the maps name; "" for none */
 	struct address_space *mapping;  /* its page cache, once needed */
 	struct phys *phys;        /* the engine that cache belongs to */

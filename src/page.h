@@ -127,6 +127,16 @@ void mapping_drop_range(struct phys *ph, struct address_space *as,
 /* Drop cached pages from @index on (truncate); mapped ones must have been
  * zapped first.  Zeroes the tail of the page holding the new EOF. */
 void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long size);
+/* The file grows to @size (ftruncate up, a write past the end): the old
+ * EOF page's tail reads as zeros. */
+void mapping_extend(struct phys *ph, struct address_space *as, unsigned long size);
+struct io_buf;
+/* read() and write() through the cache: bytes moved, or -EFAULT/-ENOMEM
+ * when none could be. */
+long filemap_read(struct phys *ph, struct address_space *as, unsigned long pos,
+		  unsigned long count, struct io_buf *b);
+long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
+		   unsigned long count, struct io_buf *b);
 /* Truncation as ftruncate does it to a cached file (file.c). */
 void truncate_pagecache(struct phys *ph, struct address_space *as,
 			unsigned long size);

@@ -149,6 +149,7 @@ struct reply {
 	int sig, code;                 /* REP_SIGNAL */
 	long ret;                      /* REP_RET, REP_FORK (pid or -errno) */
 	unsigned long addr;            /* REP_SIGNAL: si_addr */
+	int read_data;                 /* REP_RET: the data is read()'s bytes */
 	size_t len;                    /* bytes of data that follow */
 };
 
@@ -875,6 +876,12 @@ static void exec_syscall(const struct stmt *s, const unsigned long *a)
 		g_rep.len = a[1] / PAGE + (a[1] % PAGE != 0);
 		g_rep_data = g_vec;
 	}
+	if (s->call->buf_arg >= 0 && g_rep.ret > 0 &&
+	    a[s->call->buf_arg] == (unsigned long)g_scratch) {
+		g_rep.len = (size_t)g_rep.ret;
+		g_rep_data = g_scratch;
+		g_rep.read_data = 1;
+	}
 }
 
 /* store (to == 1) or load: byte by byte under the fault guard. */
@@ -1205,7 +1212,8 @@ static void log_reply(void)
 	case REP_RET:
 		log_ret(g_rep.ret);
 		if (g_rep.len)
-			wb_str(&g_out, " vec "), wb_hexbytes(&g_out, g_rep_data, g_rep.len);
+			wb_str(&g_out, g_rep.read_data ? " data " : " vec "),
+			wb_hexbytes(&g_out, g_rep_data, g_rep.len);
 		break;
 	case REP_OK:
 		wb_str(&g_out, "ok");
@@ -1401,6 +1409,34 @@ static int check_maps(const struct stmt *s)
 	return 1;
 }
 
+/* read's bytes against the string written in the line, as far as it
+ * goes (strace shows 32 bytes and "..."); 1 on a difference (reported). */
+static int check_read_bytes(const struct stmt *s)
+{
+	const struct tr_arg *a;
+	size_t n;
+	struct wb w = { -1, g_expbuf, sizeof(g_expbuf), 0 };
+
+	if (s->op != OP_SYSCALL || !g_rep.read_data || s->call->buf_arg < 0)
+		return 0;
+	a = &s->l.args[s->call->buf_arg];
+	if (a->kind != TR_ARG_STR)
+		return 0;
+	n = a->len < g_rep.len ? a->len : g_rep.len;
+	if (!memcmp(a->str, g_rep_data, n))
+		return 0;
+	g_expbuf[0] = '\0';
+	wb_quote(&w, (const unsigned char *)a->str, n < 40 ? n : 40);
+	g_gotbuf[0] = '\0';
+	{
+		struct wb g = { -1, g_gotbuf, sizeof(g_gotbuf), 0 };
+
+		wb_quote(&g, g_rep_data, n < 40 ? n : 40);
+	}
+	report_differs(s, g_expbuf, g_gotbuf);
+	return 1;
+}
+
 /* 0 held, 1 differed (reported), 2 bad input (reported). */
 static int check_stmt(const struct stmt *s)
 {
@@ -1414,6 +1450,8 @@ static int check_stmt(const struct stmt *s)
 		report_differs(s, exp_text(w), got_text());
 		return 1;
 	}
+	if (check_read_bytes(s))
+		return 1;
 	if (s->op == OP_SYSCALL && w->kind == TR_RES_BIND && var_set(w->name, (unsigned long)g_rep.ret)) {
 		err_msg(s->l.lineno, "too many variables (at $", w->name, ")");
 		return 2;

@@ -57,7 +57,7 @@ void outcome_write(FILE *f, const struct outcome *o)
 	case OC_RET:
 		fprintf(f, "ret %ld", o->ret);
 		if (o->len) {
-			fputs(" vec ", f);
+			fputs(o->read_data ? " data " : " vec ", f);
 			write_hex(f, o->data, o->len);
 		}
 		break;
@@ -277,6 +277,8 @@ static int parse_ret(struct cur *c, struct outcome *o)
 		return -1;
 	if (at_eol(c))
 		return 0;
+	if (!eat(c, " data "))
+		return o->read_data = 1, hex_bytes(c, o);
 	return eat(c, " vec ") || hex_bytes(c, o);
 }
 
@@ -376,7 +378,7 @@ int outcome_equal(const struct outcome *a, const struct outcome *b)
 		return 0;
 	switch (a->kind) {
 	case OC_RET:
-		return a->ret == b->ret && same_bytes(a, b);
+		return a->ret == b->ret && a->read_data == b->read_data && same_bytes(a, b);
 	case OC_SIGNAL:
 		return a->sig == b->sig && a->code == b->code && a->addr == b->addr;
 	case OC_LOAD:
@@ -420,7 +422,7 @@ static void describe_ret(const struct outcome *o, char *buf, size_t size, size_t
 	else
 		add(buf, size, len, "ret %#lx", (unsigned long)o->ret);
 	if (o->len)
-		add(buf, size, len, ", vec");
+		add(buf, size, len, o->read_data ? ", read" : ", vec");
 }
 
 /* Bytes as hex pairs (the first 32), then (quote) as a quoted string. */
@@ -450,7 +452,7 @@ void outcome_describe(const struct outcome *o, char *buf, size_t size)
 	case OC_RET:
 		describe_ret(o, buf, size, &len);
 		if (o->len)
-			describe_bytes(o, 0, buf, size, &len);
+			describe_bytes(o, o->read_data, buf, size, &len);
 		break;
 	case OC_OK:
 		add(buf, size, &len, "ok (the store completed)");

@@ -9,6 +9,8 @@
  *   L<line> ret <decimal>[ vec <hex>]   a system call's raw return (value or
  *                                       -errno); mincore adds its vector on
  *                                       success, two hex digits per page
+ *   L<line> ret <decimal> data <hex>    read/pread64 into a "string" buffer:
+ *                                       the bytes read (when ret > 0)
  *   L<line> ok                          store() completed
  *   L<line> signal <SIG> <CODE> <addr>  store()/load() took a signal:
  *                                       SIGSEGV SEGV_MAPERR|SEGV_ACCERR or
@@ -52,7 +54,9 @@ struct outcome {
 	long ret;
 	int sig, code;
 	unsigned long addr;
-	unsigned char *data;     /* OC_LOAD bytes, OC_MAPS text, OC_RET mincore vec */
+	unsigned char *data;     /* OC_LOAD bytes, OC_MAPS text, OC_RET mincore vec
+	                          * or (read_data) the bytes a read returned */
+	int read_data;           /* OC_RET: data is "data", not "vec" */
 	size_t len;
 };
 

@@ -25,28 +25,40 @@ struct call_desc {
 	int min_args;  /* strace omits a trailing mode argument */
 	int str_arg;   /* index of a path argument, or -1 */
 	int vec_arg;   /* index of mincore's vector, or -1 */
+	int buf_arg;   /* read/write's buffer: a "string" there is host memory */
+	bool reads;    /* read, pread64: the bytes come back into buf_arg */
 };
 
 static const struct call_desc calls[] = {
-	{ "mmap", SYS_mmap, 6, 6, -1, -1 },
-	{ "munmap", SYS_munmap, 2, 2, -1, -1 },
-	{ "mprotect", SYS_mprotect, 3, 3, -1, -1 },
-	{ "brk", SYS_brk, 1, 1, -1, -1 },
-	{ "mremap", SYS_mremap, 5, 4, -1, -1 },
-	{ "madvise", SYS_madvise, 3, 3, -1, -1 },
-	{ "mlock", SYS_mlock, 2, 2, -1, -1 },
-	{ "mlock2", SYS_mlock2, 3, 3, -1, -1 },
-	{ "munlock", SYS_munlock, 2, 2, -1, -1 },
-	{ "mlockall", SYS_mlockall, 1, 1, -1, -1 },
-	{ "munlockall", SYS_munlockall, 0, 0, -1, -1 },
-	{ "msync", SYS_msync, 3, 3, -1, -1 },
-	{ "mincore", SYS_mincore, 3, 3, -1, 2 },
-	{ "open", SYS_open, 3, 2, 0, -1 },
-	{ "openat", SYS_openat, 4, 3, 1, -1 },
-	{ "close", SYS_close, 1, 1, -1, -1 },
-	{ "dup", SYS_dup, 1, 1, -1, -1 },
-	{ "ftruncate", SYS_ftruncate, 2, 2, -1, -1 },
+	{ "mmap", SYS_mmap, 6, 6, -1, -1, -1, false },
+	{ "munmap", SYS_munmap, 2, 2, -1, -1, -1, false },
+	{ "mprotect", SYS_mprotect, 3, 3, -1, -1, -1, false },
+	{ "brk", SYS_brk, 1, 1, -1, -1, -1, false },
+	{ "mremap", SYS_mremap, 5, 4, -1, -1, -1, false },
+	{ "madvise", SYS_madvise, 3, 3, -1, -1, -1, false },
+	{ "mlock", SYS_mlock, 2, 2, -1, -1, -1, false },
+	{ "mlock2", SYS_mlock2, 3, 3, -1, -1, -1, false },
+	{ "munlock", SYS_munlock, 2, 2, -1, -1, -1, false },
+	{ "mlockall", SYS_mlockall, 1, 1, -1, -1, -1, false },
+	{ "munlockall", SYS_munlockall, 0, 0, -1, -1, -1, false },
+	{ "msync", SYS_msync, 3, 3, -1, -1, -1, false },
+	{ "mincore", SYS_mincore, 3, 3, -1, 2, -1, false },
+	{ "open", SYS_open, 3, 2, 0, -1, -1, false },
+	{ "openat", SYS_openat, 4, 3, 1, -1, -1, false },
+	{ "close", SYS_close, 1, 1, -1, -1, -1, false },
+	{ "dup", SYS_dup, 1, 1, -1, -1, -1, false },
+	{ "ftruncate", SYS_ftruncate, 2, 2, -1, -1, -1, false },
+	{ "read", SYS_read, 3, 3, -1, -1, 1, true },
+	{ "write", SYS_write, 3, 3, -1, -1, 1, false },
+	{ "pread64", SYS_pread64, 4, 4, -1, -1, 1, true },
+	{ "pwrite64", SYS_pwrite64, 4, 4, -1, -1, 1, false },
+	{ "lseek", SYS_lseek, 3, 3, -1, -1, -1, false },
 };
+
+static size_t um_min_sz(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
 
 static const struct call_desc *find_call(const char *name)
 {
@@ -211,13 +223,84 @@ static int check_vector(struct runner *r, const struct tr_line *l,
 	return 1;
 }
 
+/* The most a "string" buffer of read/write may hold (as the native
+ * executor's static one). */
+#define HOSTBUF_MAX (1UL << 20)
+
+/* read/write's buffer written as a "string" (or strace's other forms of
+ * it): memory of ours of the call's count, holding the string for write
+ * (zeros after it when strace cut it short).  Returns 0, or 2 reported. */
+static int host_buffer(struct runner *r, const struct tr_line *l,
+		       const struct call_desc *c, unsigned long count,
+		       unsigned char **buf)
+{
+	const struct tr_arg *a = &l->args[c->buf_arg];
+
+	if (count > HOSTBUF_MAX) {
+		report(r, l->lineno, "%s: more than 1 MiB into a string buffer", l->name);
+		return 2;
+	}
+	if (!c->reads && a->kind == TR_ARG_STR && !a->truncated && count > a->len) {
+		report(r, l->lineno, "%s: the count is longer than the string", l->name);
+		return 2;
+	}
+	if (!(*buf = calloc(1, count + 1)))
+		return 2;
+	if (!c->reads && a->kind == TR_ARG_STR)
+		memcpy(*buf, a->str, um_min_sz(a->len, count));
+	return 0;
+}
+
+/* read's bytes against the string written in the line (as far as it goes:
+ * strace shows the first 32 and "..."); 1 on a difference. */
+static int check_read_bytes(struct runner *r, const struct tr_line *l,
+			    const struct call_desc *c, long ret,
+			    const unsigned char *buf)
+{
+	const struct tr_arg *a;
+	size_t n;
+	char want[160], got[160];
+
+	if (!c->reads || !buf || ret <= 0)
+		return 0;
+	a = &l->args[c->buf_arg];
+	if (a->kind != TR_ARG_STR)
+		return 0;
+	n = um_min_sz(a->len, (size_t)ret);
+	if (!memcmp(a->str, buf, n))
+		return 0;
+	tr_quote(want, sizeof(want), a->str, um_min_sz(n, 40));
+	tr_quote(got, sizeof(got), (const char *)buf, um_min_sz(n, 40));
+	fprintf(stderr, "%s:%d: the bytes read differ\n  call:     %s\n  expected: %s\n"
+		"  got:      %s\n", r->file, l->lineno, l->raw, want, got);
+	r->mismatches++;
+	return 1;
+}
+
+static bool is_host_buffer(const struct tr_line *l, const struct call_desc *c, int i)
+{
+	return i == c->buf_arg && i < l->nargs &&
+	       (l->args[i].kind == TR_ARG_STR || l->args[i].kind == TR_ARG_RAW);
+}
+
+static int record_ret(struct runner *r, const struct tr_line *l, long ret,
+		      const unsigned char *data, size_t len, int read_data)
+{
+	struct outcome o = { .line = l->lineno, .kind = OC_RET, .ret = ret,
+			     .data = (unsigned char *)data, .len = data ? len : 0,
+			     .read_data = read_data };
+
+	return r->log && outcome_log_add(r->log, &o) ? 2 : 0;
+}
+
 static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 {
 	const struct call_desc *c = find_call(l->name);
 	unsigned long args[6] = { 0 };
-	unsigned char vec[4096], *big = NULL;
+	unsigned char vec[4096], *big = NULL, *hbuf = NULL;
 	char echo[1024];
 	struct tr_call pc = { 0 };
+	bool hostbuf;
 	long ret;
 	int err;
 
@@ -230,9 +313,16 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 			l->lineno, l->name, c->nargs, l->nargs);
 		return 2;
 	}
+	hostbuf = c->buf_arg >= 0 && is_host_buffer(l, c, c->buf_arg);
 	for (int i = 0; i < l->nargs; i++)
-		if ((err = arg_value(r, l, c, i, &args[i], vec)))
+		if (!(hostbuf && i == c->buf_arg) &&
+		    (err = arg_value(r, l, c, i, &args[i], vec)))
 			return err;
+	if (hostbuf) {
+		if ((err = host_buffer(r, l, c, args[c->buf_arg + 1], &hbuf)))
+			return err;
+		args[c->buf_arg] = (unsigned long)hbuf;
+	}
 	if (c->vec_arg >= 0 && args[c->vec_arg] == (unsigned long)vec &&
 	    args[1] > sizeof(vec) * 4096UL) {
 		/* A longer vector: up to 1 GiB of it; beyond that no range can
@@ -242,13 +332,16 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 		big = pages <= (1UL << 30) ? malloc(pages) : NULL;
 		args[c->vec_arg] = (unsigned long)big;
 	}
-	ret = um_syscall(p, c->nr, args);
+	ret = hostbuf ? um_syscall_hostbuf(p, c->nr, args) : um_syscall(p, c->nr, args);
 	pc.name = l->name;
 	pc.nargs = l->nargs;
 	memcpy(pc.args, args, sizeof(args));
 	if (c->str_arg >= 0 && l->args[c->str_arg].kind == TR_ARG_STR) {
 		pc.str = l->args[c->str_arg].str;
 		pc.str_len = l->args[c->str_arg].len;
+	} else if (hostbuf) {
+		pc.str = (const char *)hbuf;
+		pc.str_len = c->reads ? (ret > 0 ? (size_t)ret : 0) : args[c->buf_arg + 1];
 	}
 	if (c->vec_arg >= 0 && ret == 0 && args[c->vec_arg])
 		pc.vec = (const unsigned char *)args[c->vec_arg];
@@ -259,20 +352,18 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 	}
 	if (r->out)
 		fprintf(r->out, "%s\n", echo);
-	if (r->log) {
-		struct outcome o = { .line = l->lineno, .kind = OC_RET, .ret = ret };
-
-		if (pc.vec) {
-			o.data = (unsigned char *)pc.vec;
-			o.len = (args[1] + 4095) / 4096;
-		}
-		if (outcome_log_add(r->log, &o)) {
-			free(big);
-			return 2;
-		}
-	}
-	err = check_vector(r, l, c, ret, pc.vec, args[1]);
+	if (pc.vec)
+		err = record_ret(r, l, ret, pc.vec, (args[1] + 4095) / 4096, 0);
+	else if (hostbuf && c->reads && ret > 0)
+		err = record_ret(r, l, ret, hbuf, (size_t)ret, 1);
+	else
+		err = record_ret(r, l, ret, NULL, 0, 0);
+	if (!err)
+		err = check_vector(r, l, c, ret, pc.vec, args[1]);
+	if (!err)
+		err = check_read_bytes(r, l, c, ret, hbuf);
 	free(big);
+	free(hbuf);
 	return err ? err : check_result(r, l, ret, echo);
 }
 

@@ -46,7 +46,7 @@
 
 enum sym_cls {
 	C_PROT = 1, C_MAPTYPE, C_MAP, C_MREMAP, C_MADV, C_MLOCK, C_MCL, C_MS,
-	C_OACC, C_O, C_MISC, C_SIG,
+	C_OACC, C_O, C_MISC, C_SIG, C_SEEK,
 };
 
 #define S_ALIAS 1u /* parse only */
@@ -184,11 +184,11 @@ static const struct sym sym[] = {
 	{ "AT_REMOVEDIR", 0x200, C_MISC, 0 },
 	{ "AT_SYMLINK_FOLLOW", 0x400, C_MISC, 0 },
 	{ "AT_EMPTY_PATH", 0x1000, C_MISC, 0 },
-	{ "SEEK_SET", 0, C_MISC, 0 },
-	{ "SEEK_CUR", 1, C_MISC, 0 },
-	{ "SEEK_END", 2, C_MISC, 0 },
-	{ "SEEK_DATA", 3, C_MISC, 0 },
-	{ "SEEK_HOLE", 4, C_MISC, 0 },
+	{ "SEEK_SET", 0, C_SEEK, 0 },
+	{ "SEEK_CUR", 1, C_SEEK, 0 },
+	{ "SEEK_END", 2, C_SEEK, 0 },
+	{ "SEEK_DATA", 3, C_SEEK, 0 },
+	{ "SEEK_HOLE", 4, C_SEEK, 0 },
 	{ "PKEY_DISABLE_ACCESS", 1, C_MISC, 0 },
 	{ "PKEY_DISABLE_WRITE", 2, C_MISC, 0 },
 };
@@ -619,7 +619,7 @@ int tr_quote(char *buf, size_t size, const char *s, size_t len)
 enum argt {
 	A_END, A_ADDR, A_USIZE, A_HEX, A_INT, A_FD, A_DIRFD, A_PROT,
 	A_MMAPFL, A_MREMAPFL, A_NEWADDR, A_MADV, A_MLOCKFL, A_MCL, A_MS,
-	A_VEC, A_PATH, A_OFLAGS, A_MODE, A_BYTES,
+	A_VEC, A_PATH, A_OFLAGS, A_MODE, A_BYTES, A_LONG, A_SEEK,
 };
 
 struct callfmt {
@@ -649,6 +649,11 @@ static const struct callfmt callfmt[] = {
 	{ "dup", { A_FD }, 0 },
 	{ "dup2", { A_FD, A_FD }, 0 },
 	{ "ftruncate", { A_FD, A_USIZE }, 0 },
+	{ "read", { A_FD, A_BYTES, A_USIZE }, 0 },
+	{ "write", { A_FD, A_BYTES, A_USIZE }, 0 },
+	{ "pread64", { A_FD, A_BYTES, A_USIZE, A_LONG }, 0 },
+	{ "pwrite64", { A_FD, A_BYTES, A_USIZE, A_LONG }, 0 },
+	{ "lseek", { A_FD, A_LONG, A_SEEK }, 0 },
 	{ "exit", { A_INT }, 0 },
 	{ "exit_group", { A_INT }, 0 },
 	{ "store", { A_ADDR, A_BYTES }, 0 },
@@ -749,6 +754,8 @@ static void put_arg(const struct fmtctx *cx, int t, int i)
 	case A_PATH: case A_BYTES: put_string_arg(cx, i); break;
 	case A_OFLAGS: put_open_flags(sb, v, f); break;
 	case A_MODE: sb_printf(sb, "%#03o", (unsigned)(v & 0xffff)); break;
+	case A_LONG: sb_printf(sb, "%ld", (long)v); break;
+	case A_SEEK: put_xval(sb, C_SEEK, (unsigned)v, "SEEK_???", f); break;
 	}
 }
 
