@@ -379,6 +379,7 @@ struct move_ctx {
 	struct mm *mm;
 	long delta;
 	int err;
+	unsigned long stop;   /* the first entry that could not move */
 };
 
 static int move_one(pte_t *e, unsigned long addr, void *arg)
@@ -386,21 +387,31 @@ static int move_one(pte_t *e, unsigned long addr, void *arg)
 	struct move_ctx *c = arg;
 	pte_t *to = pte_lookup(c->mm->phys, &c->mm->pgt, addr + (unsigned long)c->delta, true);
 
-	if (!to)
+	if (!to) {
+		c->stop = addr;
 		return c->err = -ENOMEM;
+	}
 	*to = *e;
 	*e = 0;
 	return 0;
 }
 
 /* Move the entries of [old, old+len) to new (mremap); the ranges do not
- * overlap.  Entries are moved, not copied, so frames keep their counts. */
+ * overlap.  Entries are moved, not copied, so frames keep their counts.
+ * All or nothing: when a table for the destination cannot be had, the
+ * entries already moved go back (their old tables are still there, so
+ * that needs no allocation) and -ENOMEM is returned, as Linux's move_vma
+ * moves them back before unmapping the new area. */
 int move_page_tables(struct mm *mm, unsigned long old, unsigned long new,
 		     unsigned long len)
 {
-	struct move_ctx c = { mm, (long)(new - old), 0 };
+	struct move_ctx c = { mm, (long)(new - old), 0, 0 }, back;
 
 	pte_walk(&mm->pgt, old, old + len, move_one, &c);
+	if (!c.err)
+		return 0;
+	back = (struct move_ctx){ mm, (long)(old - new), 0, 0 };
+	pte_walk(&mm->pgt, new, new + (c.stop - old), move_one, &back);
 	return c.err;
 }
 

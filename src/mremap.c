@@ -334,10 +334,15 @@ static long move_vma(struct remap *r)
 	if (!copy)
 		return -ENOMEM;
 	/* The pages go with the mapping (the source and destination never
-	 * overlap: ranges_overlap refused that). */
+	 * overlap: ranges_overlap refused that).  When they cannot, they
+	 * stay where they were and the new area is unmapped instead of the
+	 * old, as Linux's move_vma does. */
 	if (mm->phys && move_page_tables(mm, r->addr, r->new_addr,
-					 um_min(r->old_len, r->new_len)))
+					 um_min(r->old_len, r->new_len))) {
+		account_gain(r, r->new_len);   /* which the unmap takes back */
+		(void)do_munmap(mm, r->new_addr, r->new_len);
 		return -ENOMEM;
+	}
 	account_gain(r, r->new_len);
 	if (r->flags & MREMAP_DONTUNMAP)
 		dontunmap_done(r, copy);

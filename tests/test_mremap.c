@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "usermm.h"
+#include "alloc.h"
 #include "check.h"
 
 #define PG 4096UL
@@ -779,6 +780,50 @@ TEST(c12_overcommit)
 	um_engine_free(e);
 }
 
+/* A move whose page tables cannot all be had fails as a whole: ENOMEM,
+ * the pages still at the old address with their data, nothing left at the
+ * new one (Linux's move_vma moves the entries back and unmaps the new
+ * area).  Every allocation of the move fails in turn. */
+TEST(move_fails_whole_under_fault_injection)
+{
+	int failed = 0, moved = 0;
+
+	for (unsigned long n = 1; n < 40; n++) {
+		um_engine *e = um_engine_new(NULL);
+		um_proc *p = um_proc_new(e, NULL);
+		struct um_fault f;
+		struct um_stats st;
+		char buf[4];
+		long r;
+
+		mm(p, X, 3 * PG, RW, AP | FX);
+		for (int i = 0; i < 3; i++)
+			CHECK_EQ(um_store(p, X + (unsigned long)i * PG, "abc", 3, &f), 0);
+		um_fail_nth_alloc(n);
+		r = um_mremap(p, X, 3 * PG, 3 * PG, MAY | FIX, Y);
+		um_fail_nth_alloc(0);
+		CHECK(r == (long)Y || r == -ENOMEM);
+		CHECK_EQ(um_validate(p), 0);
+		if (r == -ENOMEM) {
+			failed++;
+			CHECK_EQ(strcmp(region(p, Y, Y + 3 * PG), ""), 0);
+			for (int i = 0; i < 3; i++) {
+				CHECK_EQ(um_load(p, X + (unsigned long)i * PG, buf, 3, &f), 0);
+				CHECK(!memcmp(buf, "abc", 3));
+			}
+		} else {
+			moved++;
+			CHECK_EQ(um_load(p, Y + 2 * PG, buf, 3, &f), 0);
+			CHECK(!memcmp(buf, "abc", 3));
+		}
+		um_proc_stats(p, &st);
+		CHECK_EQ(st.rss_anon, 3);
+		um_proc_free(p);
+		um_engine_free(e);
+	}
+	CHECK(failed > 0 && moved > 0);
+}
+
 int main(void)
 {
 	int fd;
@@ -804,6 +849,7 @@ int main(void)
 	RUN(c10_special);
 	RUN(c11_map_count);
 	RUN(c12_overcommit);
+	RUN(move_fails_whole_under_fault_injection);
 	unlink(file_path);
 	return check_summary();
 }
