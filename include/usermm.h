@@ -49,6 +49,7 @@ struct um_engine_config {
 	int thp_enabled;              /* 1 = CONFIG_TRANSPARENT_HUGEPAGE (x86-64 default) */
 	unsigned long mem_bytes;      /* physical memory (frame pool); 0 = 1 GiB.
 	                               * Reserved, not touched, until used. */
+	unsigned long page_size;      /* 0 or 4096; 16384 or 65536 (arm64's) */
 };
 
 /* Per-process credentials, limits and layout choices.  Fields left zero take
@@ -73,7 +74,13 @@ struct um_proc_config {
 
 /* ---- engine and processes ---------------------------------------------- */
 
-um_engine *um_engine_new(const struct um_engine_config *cfg); /* NULL = host */
+/* cfg NULL = the host's settings.  Returns NULL with errno set: EINVAL for
+ * a page size other than 4, 16 or 64 KiB, EBUSY when an engine of another
+ * page size lives in this process (the page size is the process's),
+ * ENOMEM. */
+um_engine *um_engine_new(const struct um_engine_config *cfg);
+/* The engine's page size in bytes. */
+unsigned long um_page_size(const um_engine *e);
 void um_engine_free(um_engine *e);
 
 /* A new process as exec() leaves it: [stack], [vvar], [vdso], a break, fds

@@ -111,16 +111,64 @@ static unsigned long host_rlimit(int res)
 
 /* ---- engines -------------------------------------------------------------------- */
 
+unsigned int um_page_shift = 12;
+static unsigned long live_engines;   /* all of the page size above */
+
+/* 0 for the default 4 KiB, else 4096, 16384 or 65536: the shift, or 0. */
+static unsigned int page_shift_of(unsigned long page_size)
+{
+	switch (page_size) {
+	case 0:
+	case 4096:
+		return 12;
+	case 16384:
+		return 14;
+	case 65536:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+/* The page size is the process's (mm_types.h): a second one cannot be had
+ * while an engine of the first lives. */
+static int take_page_size(unsigned long page_size)
+{
+	unsigned int shift = page_shift_of(page_size);
+
+	if (!shift)
+		return -EINVAL;
+	if (live_engines && shift != um_page_shift)
+		return -EBUSY;
+	um_page_shift = shift;
+	live_engines++;
+	return 0;
+}
+
+unsigned long um_page_size(const um_engine *e)
+{
+	(void)e;
+	return PAGE_SIZE;
+}
+
 um_engine *um_engine_new(const struct um_engine_config *cfg)
 {
 	struct um_engine_config dflt = { .overcommit_memory = -1, .thp_enabled = 1 };
-	struct um_engine *e = um_alloc(sizeof(*e));
+	struct um_engine *e;
 	struct um_sysctl *s;
+	int err;
 
-	if (!e)
-		return NULL;
 	if (!cfg)
 		cfg = &dflt;
+	if ((err = take_page_size(cfg->page_size))) {
+		errno = -err;
+		return NULL;
+	}
+	if (!(e = um_alloc(sizeof(*e)))) {
+		live_engines--;
+		errno = ENOMEM;
+		return NULL;
+	}
 	s = &e->sysctl;
 	s->max_map_count = cfg->max_map_count ? cfg->max_map_count :
 			   read_ulong_file("/proc/sys/vm/max_map_count", 65530);
@@ -139,8 +187,10 @@ um_engine *um_engine_new(const struct um_engine_config *cfg)
 			    host_memory_pages();
 	s->thp = cfg->thp_enabled != 0;
 	um_stack_guard_gap = s->stack_guard_gap;
-	if (phys_init(&e->phys, cfg->mem_bytes ? cfg->mem_bytes : UM_DEFAULT_MEM)) {
+	if ((err = phys_init(&e->phys, cfg->mem_bytes ? cfg->mem_bytes : UM_DEFAULT_MEM))) {
 		um_free(e);
+		live_engines--;
+		errno = -err;
 		return NULL;
 	}
 	slab_init(&e->vma_slab, sizeof(struct vma));
@@ -170,6 +220,7 @@ void um_engine_free(um_engine *e)
 	slab_destroy(&e->vma_slab);
 	phys_destroy(&e->phys);
 	um_free(e);
+	live_engines--;
 }
 
 /* ---- processes ------------------------------------------------------------------- */
@@ -239,20 +290,29 @@ static int build_default_image(struct um_proc *p)
 			     VM_MAYEXEC | VM_DONTEXPAND;
 	/* exec maps vvar and vdso like any mapping: just below mmap_base, or
 	 * at the bottom of the legacy area in the bottom-up layout. */
-	unsigned long top = mm->topdown ? mm->mmap_base : mm->mmap_legacy_base + 0x8000;
+	/* The sizes x86-64 gives them (4, 2 and 2 pages of 4 KiB), each at
+	 * least a page when pages are larger; the stack is 33 pages of 4 KiB
+	 * below the top of user space. */
+	unsigned long vvar_len = PAGE_ALIGN(0x4000), vclock_len = PAGE_ALIGN(0x2000);
+	unsigned long vdso_len = PAGE_ALIGN(0x2000);
+	unsigned long images = vvar_len + vclock_len + vdso_len;
+	unsigned long top = mm->topdown ? mm->mmap_base : mm->mmap_legacy_base + images;
+	unsigned long stack_end = TASK_SIZE_MAX;
+	unsigned long stack_start = (stack_end - 0x21000) & PAGE_MASK;
 	int err;
 
-	err = add_initial_vma(p, 0x7ffffffde000UL, 0x7ffffffff000UL,
-			      VM_STACK_FLAGS, 0x7ffffffde000UL >> PAGE_SHIFT, NULL, NULL);
-	err = err ? err : add_initial_vma(p, top - 0x8000, top - 0x4000, vvar, 0,
-					  NULL, &special_vvar);
-	err = err ? err : add_initial_vma(p, top - 0x4000, top - 0x2000, vvar, 0,
-					  NULL, &special_vvar_vclock);
-	err = err ? err : add_initial_vma(p, top - 0x2000, top, vdso, 0,
+	err = add_initial_vma(p, stack_start, stack_end, VM_STACK_FLAGS,
+			      stack_start >> PAGE_SHIFT, NULL, NULL);
+	err = err ? err : add_initial_vma(p, top - images, top - images + vvar_len,
+					  vvar, 0, NULL, &special_vvar);
+	err = err ? err : add_initial_vma(p, top - vclock_len - vdso_len,
+					  top - vdso_len, vvar, 0, NULL,
+					  &special_vvar_vclock);
+	err = err ? err : add_initial_vma(p, top - vdso_len, top, vdso, 0,
 					  NULL, &special_vdso);
-	mm->start_stack = 0x7fffffffe000UL;
-	mm->start_brk = mm->brk = 0x555555559000UL;
-	mm->has_vsyscall = true;
+	mm->start_stack = stack_end - PAGE_SIZE;
+	mm->start_brk = mm->brk = PAGE_ALIGN(0x555555559000UL);
+	mm->has_vsyscall = PAGE_SIZE == 4096;   /* x86's; no other page size has it */
 	mm->allow_unmerged = false;
 	return err;
 }

@@ -23,7 +23,7 @@
 #define MMAP64_RND_BITS 28
 #define STACK_RND_MASK 0x3fffffUL
 
-unsigned long um_stack_guard_gap = 256UL << PAGE_SHIFT;
+unsigned long um_stack_guard_gap = 256UL << 12;   /* the engine sets it */
 
 /* splitmix64: small, seedable, and the same on every machine. */
 unsigned long mm_rnd_bits(struct mm *mm, unsigned bits)

@@ -80,16 +80,24 @@ static bool can_do_mincore(const struct vma *v)
 static void host_residency(int fd, unsigned long off, unsigned long len,
 			   unsigned char *vec)
 {
-	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+	/* The host's pages may be smaller than ours (4 KiB under a 16 or
+	 * 64 KiB engine): one of ours is resident when any of its are. */
+	unsigned long hps = (unsigned long)sysconf(_SC_PAGESIZE);
+	unsigned long per = hps < PAGE_SIZE ? PAGE_SIZE / hps : 1;
+	unsigned char hvec[256];
+	unsigned char *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
 
 	memset(vec, 0, len >> PAGE_SHIFT);
 	if (m == MAP_FAILED)
 		return;
-	if (mincore(m, len, vec))
-		memset(vec, 0, len >> PAGE_SHIFT);
+	for (unsigned long done = 0, chunk; done < len; done += chunk) {
+		chunk = um_min(len - done, sizeof(hvec) * hps);
+		if (mincore(m + done, chunk, hvec))
+			break;
+		for (unsigned long h = 0; h < (chunk + hps - 1) / hps; h++)
+			vec[(done / hps + h) / per] |= hvec[h] & 1;
+	}
 	munmap(m, len);
-	for (unsigned long i = 0; i < len >> PAGE_SHIFT; i++)
-		vec[i] &= 1;
 }
 
 /* Fill vec for [addr, end) inside @v: a present entry is resident; for a

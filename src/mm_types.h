@@ -13,12 +13,20 @@
 #include "rbtree.h"
 
 /* ---- pages --------------------------------------------------------------- */
-#define PAGE_SHIFT 12
+/* The page size: 4 KiB, or 16 or 64 KiB (arm64's other sizes) when the
+ * engine was made so.  Everything follows it: alignment, lengths, mincore's
+ * vector, faults, the page-table geometry (pgtable.c), the PMD size and
+ * the top of user space.  Like um_stack_guard_gap it is the process's, set
+ * by um_engine_new, which refuses a second size while an engine of another
+ * lives (engine.c). */
+extern unsigned int um_page_shift;
+#define PAGE_SHIFT ((unsigned long)um_page_shift)
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define offset_in_page(x) ((unsigned long)(x) & ~PAGE_MASK)
-#define PMD_SIZE (1UL << 21)
+/* A PMD entry maps a page of page-table entries' worth: 2 MiB, 32 MiB, 512 MiB. */
+#define PMD_SIZE (PAGE_SIZE * (PAGE_SIZE / 8))
 
 /* x86-64 with 4-level page tables: 47-bit user space, minus the top page. */
 #define TASK_SIZE_MAX ((1UL << 47) - PAGE_SIZE)

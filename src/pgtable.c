@@ -1,25 +1,30 @@
 /*
- * pgtable.c — a process's software page table: four levels of 512 entries,
- * indexed by address bits 47-39, 38-30, 29-21 and 20-12, as x86-64 walks
- * its own.  The upper levels hold pointers to the next table; the last holds
- * pte_t entries (pfn and PRESENT/WRITE/ACCESSED/DIRTY bits, page.h).
+ * pgtable.c — a process's software page table: with 4 KiB pages, four
+ * levels of 512 entries, indexed by address bits 47-39, 38-30, 29-21 and
+ * 20-12, as x86-64 walks its own.  Larger pages change the geometry as
+ * arm64's does: a table is one page of 8-byte entries (2048 with 16 KiB
+ * pages, 8192 with 64 KiB) and as many levels as cover 48 bits (four with
+ * 16 KiB, three with 64 KiB).  The upper levels hold pointers to the next
+ * table; the last holds pte_t entries (pfn and PRESENT/WRITE/ACCESSED/
+ * DIRTY bits, page.h).
  *
  * Invariants: a table exists only below a present upper entry; nr_tables
  * counts every table page, the root included (phys->pgtables sums them).
  * Tables are freed only with the whole process (pgtable_free); an empty
- * table left behind by a zap costs 4 KiB, as Linux's do until unmap time.
+ * table left behind by a zap costs a page, as Linux's do until unmap time.
  *
  * Fault injection: each table is a um_alloc, so it can be made to fail.
  */
 #include "page.h"
 #include "alloc.h"
 
-#define PT_ENTRIES 512
-#define PT_LEVELS 4
+#define PT_BITS (PAGE_SHIFT - 3)             /* a page of 8-byte entries */
+#define PT_ENTRIES (1UL << PT_BITS)
+#define PT_LEVELS ((int)((48 - PAGE_SHIFT + PT_BITS - 1) / PT_BITS))
 
 static unsigned level_index(unsigned long addr, int level)
 {
-	return (unsigned)(addr >> (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level))) &
+	return (unsigned)(addr >> (PAGE_SHIFT + PT_BITS * (unsigned long)(PT_LEVELS - 1 - level))) &
 	       (PT_ENTRIES - 1);
 }
 
@@ -58,7 +63,7 @@ pte_t *pte_lookup(struct phys *ph, struct pgtable *pt, unsigned long addr, bool 
 /* Span of one entry at @level, in bytes. */
 static unsigned long level_span(int level)
 {
-	return 1UL << (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level));
+	return 1UL << (PAGE_SHIFT + PT_BITS * (unsigned long)(PT_LEVELS - 1 - level));
 }
 
 static int walk_level(void **table, int level, unsigned long base,

@@ -199,7 +199,7 @@ static int check_vector(struct runner *r, const struct tr_line *l,
 {
 	const struct tr_arg *a;
 	const char *t;
-	unsigned long pages = (len + 4095) / 4096, i = 0;
+	unsigned long psz = um_page_size(r->engine), pages = (len + psz - 1) / psz, i = 0;
 
 	if (!r->check_vectors || c->vec_arg < 0 || ret || !vec)
 		return 0;
@@ -298,6 +298,7 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 	const struct call_desc *c = find_call(l->name);
 	unsigned long args[6] = { 0 };
 	unsigned char vec[4096], *big = NULL, *hbuf = NULL;
+	unsigned long psz = um_page_size(r->engine);
 	char echo[1024];
 	struct tr_call pc = { 0 };
 	bool hostbuf;
@@ -324,10 +325,10 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 		args[c->buf_arg] = (unsigned long)hbuf;
 	}
 	if (c->vec_arg >= 0 && args[c->vec_arg] == (unsigned long)vec &&
-	    args[1] > sizeof(vec) * 4096UL) {
+	    args[1] > sizeof(vec) * psz) {
 		/* A longer vector: up to 1 GiB of it; beyond that no range can
 		 * be mapped whole, and the call fails before writing far. */
-		unsigned long pages = args[1] / 4096 + 1;
+		unsigned long pages = args[1] / psz + 1;
 
 		big = pages <= (1UL << 30) ? malloc(pages) : NULL;
 		args[c->vec_arg] = (unsigned long)big;
@@ -335,6 +336,7 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 	ret = hostbuf ? um_syscall_hostbuf(p, c->nr, args) : um_syscall(p, c->nr, args);
 	pc.name = l->name;
 	pc.nargs = l->nargs;
+	pc.page_size = psz;
 	memcpy(pc.args, args, sizeof(args));
 	if (c->str_arg >= 0 && l->args[c->str_arg].kind == TR_ARG_STR) {
 		pc.str = l->args[c->str_arg].str;
@@ -353,7 +355,7 @@ static int run_call(struct runner *r, um_proc *p, const struct tr_line *l)
 	if (r->out)
 		fprintf(r->out, "%s\n", echo);
 	if (pc.vec)
-		err = record_ret(r, l, ret, pc.vec, (args[1] + 4095) / 4096, 0);
+		err = record_ret(r, l, ret, pc.vec, (args[1] + psz - 1) / psz, 0);
 	else if (hostbuf && c->reads && ret > 0)
 		err = record_ret(r, l, ret, hbuf, (size_t)ret, 1);
 	else

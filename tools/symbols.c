@@ -688,7 +688,8 @@ static unsigned long argv_(const struct fmtctx *cx, int i)
 static void put_vec(const struct fmtctx *cx)
 {
 	unsigned long len = argv_(cx, 1);
-	unsigned long n = len / 4096 + ((len & 4095) != 0), i;
+	unsigned long psz = cx->call->page_size ? cx->call->page_size : 4096;
+	unsigned long n = len / psz + (len % psz != 0), i;
 	int ok = cx->res && cx->res->kind == TR_RES_VALUE;
 
 	if (!ok || !cx->call->vec) {

@@ -178,6 +178,7 @@ struct tr_call {
 	const char *str;
 	size_t str_len;
 	const unsigned char *vec;
+	unsigned long page_size;   /* mincore's pages; 0 = 4096 */
 };
 
 #define TR_FMT_ALIGN     1u /* pad so " = " lands in column 40, like strace */

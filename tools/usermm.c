@@ -9,6 +9,7 @@
  * Exit status: 0 all results matched; 1 a result or the maps differed;
  * 2 bad usage or malformed input (reported with file and line).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,9 @@ static const char usage_run[] =
 "  --quiet          do not echo calls, only report differences\n"
 "  --aslr SEED      randomise the layout (as without setarch -R), from SEED\n"
 "  --legacy-layout  allocate bottom-up from task_size/3 (vm.legacy_va_layout)\n"
+"  --page-size SIZE 4K (default), 16K or 64K: arm64's page sizes; alignment,\n"
+"                   faults, mincore and the page tables follow it\n"
+"  --mem SIZE       physical memory (the frame pool), e.g. 256M; default 1G\n"
 "Exit: 0 every checked result matched, 1 a result differed, 2 bad input.\n";
 
 static const char usage_replay[] =
@@ -129,8 +133,26 @@ static int source_next(struct source *s, struct tr_line *l)
 
 /* ---- run ---------------------------------------------------------------------- */
 
+/* "16K", "256M", "1G" or a number of bytes; 0 when it is none of those. */
+static unsigned long parse_size(const char *t)
+{
+	char *end;
+	unsigned long v = strtoul(t, &end, 0);
+	int shift = 0;
+
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	}
+	if (*end || end == t || v > (~0UL >> shift))
+		return 0;
+	return v << shift;
+}
+
 static int cmd_run(int argc, char **argv)
 {
+	struct um_engine_config ecfg = { .overcommit_memory = -1, .thp_enabled = 1 };
 	struct runner r = { 0 };
 	struct source s;
 	struct tr_line l;
@@ -155,6 +177,18 @@ static int cmd_run(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--legacy-layout")) {
 			cfg.legacy_layout = 1;
+		} else if (!strcmp(argv[i], "--page-size") && i + 1 < argc) {
+			ecfg.page_size = parse_size(argv[++i]);
+			if (ecfg.page_size != 4096 && ecfg.page_size != 16384 &&
+			    ecfg.page_size != 65536) {
+				fprintf(stderr, "usermm: --page-size is 4K, 16K or 64K\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--mem") && i + 1 < argc) {
+			if (!(ecfg.mem_bytes = parse_size(argv[++i]))) {
+				fprintf(stderr, "usermm: --mem needs a size (256M, 1G, ...)\n");
+				return 2;
+			}
 		} else if (!file) {
 			file = argv[i];
 		} else {
@@ -168,8 +202,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (source_open(&s, file))
 		return 2;
-	r.engine = um_engine_new(NULL);
-	r.proc = r.engine ? um_proc_new(r.engine, &cfg) : NULL;
+	r.engine = um_engine_new(&ecfg);
+	if (!r.engine) {
+		fprintf(stderr, "usermm: cannot make the engine: %s\n", strerror(errno));
+		return 2;
+	}
+	r.proc = um_proc_new(r.engine, &cfg);
 	if (!r.proc) {
 		fprintf(stderr, "usermm: out of memory\n");
 		return 2;
