@@ -23,6 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#define TMPFS_MAGIC 0x01021994
 #include "page.h"
 #include "alloc.h"
 #include "internal.h"
@@ -141,6 +144,7 @@ static struct address_space *mapping_new(struct phys *ph, struct um_file *f)
 {
 	struct address_space *as = um_alloc(sizeof(*as));
 	struct stat st;
+	struct statfs sfs;
 
 	if (!as)
 		return NULL;
@@ -158,6 +162,13 @@ static struct address_space *mapping_new(struct phys *ph, struct um_file *f)
 		as->host_fd = open_own_fd(f->host_fd);
 		if (as->host_fd >= 0 && !fstat(as->host_fd, &st))
 			as->size = (unsigned long)st.st_size;
+		/* Our reads are the guest's page-cache misses: the host must
+		 * not read ahead of them, or mincore's look at the host's
+		 * cache would see pages the guest's kernel never read. */
+		if (as->host_fd >= 0)
+			posix_fadvise(as->host_fd, 0, 0, POSIX_FADV_RANDOM);
+		as->writeback_zeroes_eof = as->host_fd >= 0 &&
+			!fstatfs(as->host_fd, &sfs) && sfs.f_type != TMPFS_MAGIC;
 	}
 	as->next = ph->caches;
 	ph->caches = as;
@@ -294,6 +305,12 @@ static int write_page(struct phys *ph, struct address_space *as, unsigned long p
 			return -EIO;
 		done += (size_t)n;
 	}
+	/* ext4 (and every filesystem that writes pages back: buffer heads,
+	 * iomap) zeroes the EOF page past i_size each time it writes it,
+	 * since a mapping may have stored there: the cache forgets those
+	 * bytes too.  tmpfs never writes back and keeps them. */
+	if (len < PAGE_SIZE && as->writeback_zeroes_eof)
+		memset(pfn_data(ph, pfn) + len, 0, PAGE_SIZE - len);
 	ph->ev.pages_written++;
 	return 0;
 }

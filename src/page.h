@@ -99,6 +99,7 @@ struct address_space {
 	unsigned long dev, ino;       /* the host inode (shmem: none) */
 	int host_fd;                  /* our own descriptor; -1 for shmem */
 	bool shmem;                   /* anonymous: zero-filled, never written back */
+	bool writeback_zeroes_eof;    /* the host fs clears the EOF page's tail */
 	int refs;                     /* um_files attached */
 	unsigned long size;           /* i_size in bytes */
 	unsigned long nrpages;

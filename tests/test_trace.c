@@ -1110,7 +1110,7 @@ TEST(printer_new_names)
 	tr_format_syscall(buf, sizeof(buf), "madvise", ma, 3, 0);
 	CHECK_STR(buf, "madvise(0x1000, 4096, MADV_GUARD_REMOVE) = 0");
 	{
-		struct tr_call c = { "mmap", 6, { 0, 4096, PROT_READ, 0x08 | MAP_ANONYMOUS | 0x80, (unsigned long)-1, 0 }, NULL, 0, NULL };
+		struct tr_call c = { "mmap", 6, { 0, 4096, PROT_READ, 0x08 | MAP_ANONYMOUS | 0x80, (unsigned long)-1, 0 }, NULL, 0, NULL, 0 };
 		struct tr_result r = tr_result_from_ret(0x1000);
 
 		tr_format_call(buf, sizeof(buf), &c, &r, TR_FMT_STRACE61);
