@@ -7,8 +7,9 @@
  * when the last one goes, dirty pages are written back and every page is
  * dropped, so a finished test finds no cached page left.
  *
- * Invariants: a cached page has PG_CACHE, mapping == its cache and index ==
- * its key; nrpages counts the keys; PG_DIRTY only on caches with a host
+ * Invariants: a cached page has PG_CACHE, page_mapping == its cache and
+ * page_index == its key (a live cache holds an id, which page_mapping
+ * resolves); nrpages counts the keys; PG_DIRTY only on caches with a host
  * file; no page lies wholly past size after mapping_truncate.
  *
  * The index map is open addressing with linear probing (key index + 1, 0 is
@@ -148,6 +149,10 @@ static struct address_space *mapping_new(struct phys *ph, struct um_file *f)
 
 	if (!as)
 		return NULL;
+	if (cache_id_get(ph, as)) {
+		um_free(as);
+		return NULL;
+	}
 	as->dev = f->dev;
 	as->ino = f->ino;
 	as->host_fd = -1;
@@ -209,8 +214,7 @@ static void drop_page_at(struct phys *ph, struct address_space *as, unsigned lon
 	unsigned long pfn = as->pfns[slot];
 	struct page *pg = pfn_page(ph, pfn);
 
-	pg->flags &= ~(PG_CACHE | PG_DIRTY);
-	pg->mapping = NULL;
+	page_clear_cache(pg);
 	map_delete_at(as, slot);
 	ph->cached_pages--;
 	frame_put(ph, pfn);
@@ -234,6 +238,7 @@ void mapping_put(struct phys *ph, struct address_space *as)
 	*pp = as->next;
 	if (as->host_fd >= 0)
 		close(as->host_fd);
+	cache_id_put(ph, as);
 	um_free(as->keys);
 	um_free(as->pfns);
 	um_free(as);
@@ -279,9 +284,7 @@ unsigned long mapping_get_page(struct phys *ph, struct address_space *as,
 	}
 	read_page(ph, as, index, pfn);
 	pg = pfn_page(ph, pfn);
-	pg->flags |= PG_CACHE;
-	pg->mapping = as;
-	pg->index = index;
+	page_set_cache(pg, as, index);
 	ph->cached_pages++;
 	frame_get(ph, pfn);         /* the cache's reference, and the caller's */
 	return pfn;
@@ -290,10 +293,10 @@ unsigned long mapping_get_page(struct phys *ph, struct address_space *as,
 static int write_page(struct phys *ph, struct address_space *as, unsigned long pfn)
 {
 	struct page *pg = pfn_page(ph, pfn);
-	unsigned long off = pg->index << PAGE_SHIFT;
+	unsigned long off = page_index(pg) << PAGE_SHIFT;
 	size_t len, done = 0;
 
-	pg->flags &= ~PG_DIRTY;
+	page_clear_flags(pg, PG_DIRTY);
 	if (off >= as->size)
 		return 0;
 	len = as->size - off < PAGE_SIZE ? as->size - off : PAGE_SIZE;
@@ -326,7 +329,7 @@ int mapping_writeback(struct phys *ph, struct address_space *as,
 		unsigned long idx = as->keys[i] - 1;
 
 		if (!as->keys[i] || idx < first || idx > last ||
-		    !(pfn_page(ph, as->pfns[i])->flags & PG_DIRTY))
+		    !(page_flags(pfn_page(ph, as->pfns[i])) & PG_DIRTY))
 			continue;
 		if (write_page(ph, as, as->pfns[i]))
 			err = -EIO;
@@ -428,8 +431,8 @@ long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 		if (pos > as->size)
 			mapping_extend(ph, as, pos);   /* the gap reads as zeros */
 		c = io_copy_from(b, pfn_data(ph, pfn) + off, n);
-		if (c)
-			pfn_page(ph, pfn)->flags |= as->shmem ? 0 : PG_DIRTY;
+		if (c && !as->shmem)
+			page_set_flags(pfn_page(ph, pfn), PG_DIRTY);
 		frame_put(ph, pfn);
 		done += c;
 		pos += c;

@@ -176,6 +176,8 @@ struct um_sysctl {
 struct pgtable {
 	void *root;                   /* 512 entries; NULL until the first fault */
 	unsigned long nr_tables;      /* table pages, the root included */
+	void *leaf;                   /* the last leaf table walked to, or NULL */
+	unsigned long leaf_key;       /* the 2 MiB it maps: address >> 21 */
 };
 
 /* ---- the address space ---------------------------------------------------- */

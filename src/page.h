@@ -14,31 +14,130 @@
 
 /* ---- frames ------------------------------------------------------------------- */
 
-/* page->flags */
+/* page flags (page_flags()) */
 #define PG_ANON      0x01u   /* private anonymous (or COW copy) memory */
 #define PG_DIRTY     0x02u   /* file page newer than the host file */
 #define PG_ZERO      0x04u   /* the shared zero page */
-#define PG_CACHE     0x08u   /* in a page cache (mapping, index) */
+#define PG_CACHE     0x08u   /* in a page cache (page_mapping, page_index) */
 
-/* One frame.  refcount counts every holder (page-table entries, the page
- * cache); mapcount only page-table entries, so a private page with
- * mapcount == refcount == 1 belongs to its one writer alone (COW reuse). */
+/*
+ * One frame, in 16 bytes.  refcount counts every holder (page-table
+ * entries, the page cache, a caller's transient reference); mapcount only
+ * page-table entries, so a private page with mapcount == refcount == 1
+ * belongs to its one writer alone (COW reuse).
+ *
+ *   ref_id     bits  0-23  refcount     bits 24-31  cache id, bits 13-20
+ *   map_flags  bits  0-23  mapcount     bits 24-31  flags (PG_*)
+ *   word       free:    the next free pfn (0 ends the list)
+ *              PG_CACHE: bits 0-50 page index, bits 51-63 cache id, bits 0-12
+ *
+ * The index has 51 bits because Linux lets a file reach MAX_LFS_FILESIZE
+ * (2^63 - 1 bytes), whose last page is 2^51 - 1: every page a cache can
+ * hold fits, so no offset Linux allows is refused here.  The cache id
+ * (21 bits) names the cache in phys->cache_ids; ids are recycled, so the
+ * bound is on caches alive at once (PAGE_CACHE_IDS - 1; making one more
+ * fails with ENOMEM).  The counts stop short of 2^24: a new mapping of a
+ * page at PAGE_MAP_MAX fails (ENOMEM), which leaves room below the
+ * refcount's limit for the cache's reference and transient ones.
+ *
+ * Nothing outside page.h touches the words: use the accessors below.
+ */
 struct page {
-	uint32_t refcount;
-	uint32_t mapcount;
-	uint32_t flags;
-	uint32_t next_free;           /* free list link (pfn), when free */
-	struct address_space *mapping;  /* PG_CACHE: its cache */
-	unsigned long index;          /* PG_CACHE: page index in the file */
+	uint32_t ref_id;
+	uint32_t map_flags;
+	uint64_t word;
 };
+_Static_assert(sizeof(struct page) == 16, "struct page is 16 bytes");
+
+#define PAGE_COUNT_BITS  24
+#define PAGE_COUNT_MASK  ((1u << PAGE_COUNT_BITS) - 1)
+#define PAGE_MAP_MAX     (PAGE_COUNT_MASK - 1024)
+#define PAGE_INDEX_BITS  51
+#define PAGE_INDEX_MAX   ((1UL << PAGE_INDEX_BITS) - 1)
+#define PAGE_ID_LO_BITS  (64 - PAGE_INDEX_BITS)
+#define PAGE_CACHE_IDS   (1UL << (PAGE_ID_LO_BITS + 32 - PAGE_COUNT_BITS))
+
+static inline unsigned page_refcount(const struct page *pg)
+{
+	return pg->ref_id & PAGE_COUNT_MASK;
+}
+/* The counts sit in the low bits, so ++ and -- on the word count them
+ * (never past the limits above, never below 0). */
+static inline void page_ref_inc(struct page *pg)
+{
+	pg->ref_id++;
+}
+static inline unsigned page_ref_dec(struct page *pg)   /* returns the new count */
+{
+	return --pg->ref_id & PAGE_COUNT_MASK;
+}
+static inline unsigned page_mapcount(const struct page *pg)
+{
+	return pg->map_flags & PAGE_COUNT_MASK;
+}
+static inline bool page_map_full(const struct page *pg)
+{
+	return page_mapcount(pg) >= PAGE_MAP_MAX;
+}
+static inline void page_map_inc(struct page *pg)
+{
+	pg->map_flags++;
+}
+static inline void page_map_dec(struct page *pg)
+{
+	pg->map_flags--;
+}
+static inline unsigned page_flags(const struct page *pg)
+{
+	return pg->map_flags >> PAGE_COUNT_BITS;
+}
+static inline void page_set_flags(struct page *pg, unsigned f)
+{
+	pg->map_flags |= f << PAGE_COUNT_BITS;
+}
+static inline void page_clear_flags(struct page *pg, unsigned f)
+{
+	pg->map_flags &= ~(f << PAGE_COUNT_BITS);
+}
+/* A frame being handed out: one reference, no mapping, no flags. */
+static inline void page_init_allocated(struct page *pg)
+{
+	pg->ref_id = 1;
+	pg->map_flags = 0;
+	pg->word = 0;
+}
+static inline unsigned long page_next_free(const struct page *pg)
+{
+	return (unsigned long)pg->word;
+}
+static inline void page_set_next_free(struct page *pg, unsigned long pfn)
+{
+	pg->word = pfn;
+}
+static inline unsigned long page_cache_id(const struct page *pg)
+{
+	return (unsigned long)(pg->ref_id >> PAGE_COUNT_BITS) << PAGE_ID_LO_BITS |
+	       (unsigned long)(pg->word >> PAGE_INDEX_BITS);
+}
+static inline unsigned long page_index(const struct page *pg)
+{
+	return (unsigned long)(pg->word & PAGE_INDEX_MAX);
+}
 
 struct phys {
 	unsigned long nframes;        /* pool size, frame 0 is the zero page */
 	unsigned long used;           /* frames handed out (not the zero page) */
-	unsigned long bump;           /* frames below this have been handed out once */
-	uint32_t free_head;           /* free list (0 = empty) */
+	unsigned long bump;           /* frames below this have been handed out
+	                               * once; those at or above it are zero */
+	unsigned long populated;      /* frames below this: host memory made */
+	unsigned long free_head;      /* free list (0 = empty) */
 	struct page *pages;           /* nframes entries */
 	unsigned char *mem;           /* nframes * PAGE_SIZE bytes */
+	/* cache id -> cache (page_mapping).  A free slot holds the next free
+	 * id as (id << 1 | 1); id 0 is never handed out. */
+	uintptr_t *cache_ids;         /* PAGE_CACHE_IDS slots, reserved */
+	unsigned long cache_id_free;  /* head of the free ids, 0 = none */
+	unsigned long cache_id_next;  /* ids below this have been handed out */
 	struct address_space *caches; /* every page cache of the engine */
 	struct mm *mms;               /* every live address space (reverse map
 	                               * of file pages: their VMAs name the file) */
@@ -55,6 +154,9 @@ void phys_destroy(struct phys *ph);
 /* A zeroed frame with refcount 1, or 0 when the pool is empty (or an
  * injected failure). */
 unsigned long frame_alloc(struct phys *ph);
+/* The same, but with whatever bytes the frame held: for a caller that
+ * overwrites all of it (a copy). */
+unsigned long frame_alloc_nozero(struct phys *ph);
 void frame_get(struct phys *ph, unsigned long pfn);
 void frame_put(struct phys *ph, unsigned long pfn);
 static inline struct page *pfn_page(struct phys *ph, unsigned long pfn)
@@ -67,6 +169,22 @@ static inline unsigned char *pfn_data(struct phys *ph, unsigned long pfn)
 }
 #define ZERO_PFN 0UL
 #define UM_DEFAULT_MEM (1UL << 30)   /* frame pool when the config says 0 */
+
+/* Cache ids (page_alloc.c): give @as an id, or -ENOMEM when all are
+ * taken; put it back when @as goes. */
+int cache_id_get(struct phys *ph, struct address_space *as);
+void cache_id_put(struct phys *ph, struct address_space *as);
+/* The cache a PG_CACHE page belongs to. */
+static inline struct address_space *page_mapping(const struct phys *ph,
+						 const struct page *pg)
+{
+	return (struct address_space *)ph->cache_ids[page_cache_id(pg)];
+}
+/* Make @pg page @index of @as (index <= PAGE_INDEX_MAX) and PG_CACHE. */
+void page_set_cache(struct page *pg, const struct address_space *as,
+		    unsigned long index);
+/* Take @pg out of its cache: no PG_CACHE or PG_DIRTY, no id, no index. */
+void page_clear_cache(struct page *pg);
 
 /* ---- page tables ------------------------------------------------------------------ */
 
@@ -90,12 +208,18 @@ pte_t *pte_lookup(struct phys *ph, struct pgtable *pt, unsigned long addr, bool 
  * nonzero and returns that. */
 int pte_walk(struct pgtable *pt, unsigned long start, unsigned long end,
 	     int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg);
+/* The same, from the highest address down. */
+int pte_walk_rev(struct pgtable *pt, unsigned long start, unsigned long end,
+		 int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg);
 void pgtable_free(struct phys *ph, struct pgtable *pt);   /* tables only */
+/* The validator's check of pte_lookup's cache of the last leaf table. */
+bool pte_leaf_cache_ok(struct pgtable *pt);
 
 /* ---- the page cache --------------------------------------------------------------- */
 
 struct address_space {
 	struct address_space *next;   /* in phys->caches */
+	unsigned long id;             /* in phys->cache_ids (cache_id_get) */
 	unsigned long dev, ino;       /* the host inode (shmem: none) */
 	int host_fd;                  /* our own descriptor; -1 for shmem */
 	bool shmem;                   /* anonymous: zero-filled, never written back */

@@ -12,6 +12,10 @@
  * counts every table page, the root included (phys->pgtables sums them).
  * Tables are freed only with the whole process (pgtable_free); an empty
  * table left behind by a zap costs a page, as Linux's do until unmap time.
+ * leaf, when set, is the live leaf table of the PMD-sized span leaf_key
+ * names: the next lookup there (faults come in runs of neighbouring pages)
+ * skips the walk.  Because tables outlive every zap, only pgtable_free
+ * clears it.
  *
  * Fault injection: each table is a um_alloc, so it can be made to fail.
  */
@@ -39,10 +43,14 @@ static void *table_new(struct phys *ph, struct pgtable *pt)
 	return t;
 }
 
+#define LEAF_SHIFT (PAGE_SHIFT + PT_BITS)   /* the span of one leaf table */
+
 pte_t *pte_lookup(struct phys *ph, struct pgtable *pt, unsigned long addr, bool alloc)
 {
 	void **table;
 
+	if (pt->leaf && pt->leaf_key == addr >> LEAF_SHIFT)
+		return &((pte_t *)pt->leaf)[level_index(addr, PT_LEVELS - 1)];
 	if (!pt->root) {
 		if (!alloc || !(pt->root = table_new(ph, pt)))
 			return NULL;
@@ -57,6 +65,8 @@ pte_t *pte_lookup(struct phys *ph, struct pgtable *pt, unsigned long addr, bool 
 		}
 		table = *slot;
 	}
+	pt->leaf = table;
+	pt->leaf_key = addr >> LEAF_SHIFT;
 	return &((pte_t *)table)[level_index(addr, PT_LEVELS - 1)];
 }
 
@@ -100,6 +110,44 @@ int pte_walk(struct pgtable *pt, unsigned long start, unsigned long end,
 	return walk_level(pt->root, 0, 0, start, end, fn, arg);
 }
 
+/* walk_level from the top down: the same entries, in the reverse order. */
+static int walk_level_rev(void **table, int level, unsigned long base,
+			  unsigned long start, unsigned long end,
+			  int (*fn)(pte_t *, unsigned long, void *), void *arg)
+{
+	unsigned long span = level_span(level), last = end - 1 - base;
+	unsigned lo = level_index(start, level);
+	unsigned hi = last / span < PT_ENTRIES ? (unsigned)(last / span) : PT_ENTRIES - 1;
+
+	for (unsigned i = hi + 1; i-- > lo;) {
+		unsigned long a = base + i * span;
+		int r;
+
+		if (level == PT_LEVELS - 1) {
+			pte_t *e = &((pte_t *)table)[i];
+
+			if ((*e & PTE_PRESENT) && (r = fn(e, a, arg)))
+				return r;
+			continue;
+		}
+		if (!table[i])
+			continue;
+		r = walk_level_rev(table[i], level + 1, a, a > start ? a : start,
+				   a + span < end ? a + span : end, fn, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int pte_walk_rev(struct pgtable *pt, unsigned long start, unsigned long end,
+		 int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg)
+{
+	if (!pt->root || start >= end)
+		return 0;
+	return walk_level_rev(pt->root, 0, 0, start, end, fn, arg);
+}
+
 static void free_level(struct phys *ph, struct pgtable *pt, void **table, int level)
 {
 	if (level < PT_LEVELS - 1)
@@ -116,4 +164,16 @@ void pgtable_free(struct phys *ph, struct pgtable *pt)
 	if (pt->root)
 		free_level(ph, pt, pt->root, 0);
 	pt->root = NULL;
+	pt->leaf = NULL;
+}
+
+bool pte_leaf_cache_ok(struct pgtable *pt)
+{
+	void **table = pt->root;
+
+	if (!pt->leaf)
+		return true;
+	for (int level = 0; table && level < PT_LEVELS - 1; level++)
+		table = table[level_index(pt->leaf_key << LEAF_SHIFT, level)];
+	return table == pt->leaf;
 }

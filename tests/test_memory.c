@@ -5,7 +5,9 @@
  *
  * Expected values are Linux's behaviour as the scenarios in tests/scenarios/
  * show it on the live kernel (usermm diff); each test also checks that
- * frames, cached pages and page tables return to their baseline.
+ * frames, cached pages and page tables return to their baseline.  A few
+ * tests work on the internals directly (page.h): struct page's packing,
+ * the frame pool's zeroing, the page-table walks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 #include "usermm.h"
 #include "alloc.h"
+#include "page.h"
 #include "check.h"
 
 #define PG 4096UL
@@ -322,11 +325,11 @@ TEST(populate_and_mlock_prefault)
  * the validator is clean. */
 TEST(fault_injection_every_allocation)
 {
-	for (unsigned long n = 1; n < 40; n++) {
-		struct um_fault f, f3;
+	for (unsigned long n = 1; n < 48; n++) {
+		struct um_fault f, f3, f4;
 		um_proc *c = NULL;
 		unsigned long a;
-		long fd, r1, r2, r3;
+		long fd, r1, r2, r3, r4;
 
 		setup();
 		fd = make_file(P, 2 * PG, 'c');
@@ -334,6 +337,7 @@ TEST(fault_injection_every_allocation)
 		um_fail_nth_alloc(n);
 		r1 = store(P, a, "x", &f);
 		r2 = um_fork(P, &c);
+		r4 = store(P, a, "z", &f4);      /* after a fork: a COW copy */
 		r3 = um_mmap(P, 0, PG, RW, MAP_SHARED, (unsigned long)fd, 0);
 		if (r3 > 0)
 			r3 = store(P, (unsigned long)r3, "y", &f3);
@@ -341,6 +345,7 @@ TEST(fault_injection_every_allocation)
 		CHECK(r1 == 0 || (r1 == -ENOMEM && f.signo == SIGKILL));
 		CHECK(r2 == 0 || r2 == -ENOMEM);
 		CHECK(r3 >= 0 || r3 == -ENOMEM);
+		CHECK(r4 == 0 || (r4 == -ENOMEM && f4.signo == SIGKILL));
 		CHECK_EQ(um_validate(P), 0);
 		if (c) {
 			CHECK_EQ(um_validate(c), 0);
@@ -348,6 +353,291 @@ TEST(fault_injection_every_allocation)
 		}
 		teardown();
 	}
+}
+
+/* ---- internals: struct page, the frame pool, the walks -------------------------------- */
+
+/* Each field of the 16-byte struct page keeps its value whatever the others
+ * do, up to its limit: the counts, the flags, the cache id and the index. */
+TEST(page_packing_accessors)
+{
+	struct phys ph;
+	struct address_space lo = { 0 }, hi = { 0 };
+	struct page pg;
+
+	CHECK_EQ(sizeof(struct page), 16);
+	CHECK_EQ(phys_init(&ph, 64 * PG), 0);
+	page_init_allocated(&pg);
+	CHECK_EQ(page_refcount(&pg), 1);
+	CHECK_EQ(page_mapcount(&pg), 0);
+	CHECK_EQ(page_flags(&pg), 0);
+	for (unsigned i = 0; i < PAGE_MAP_MAX; i++) {
+		page_map_inc(&pg);
+		page_ref_inc(&pg);
+	}
+	CHECK_EQ(page_mapcount(&pg), PAGE_MAP_MAX);
+	CHECK_EQ(page_refcount(&pg), PAGE_MAP_MAX + 1);
+	CHECK(page_map_full(&pg));
+	page_set_flags(&pg, PG_ANON | PG_DIRTY);
+	CHECK_EQ(page_flags(&pg), PG_ANON | PG_DIRTY);
+	CHECK_EQ(page_mapcount(&pg), PAGE_MAP_MAX);
+	page_map_dec(&pg);
+	CHECK(!page_map_full(&pg));
+	CHECK_EQ(page_ref_dec(&pg), PAGE_MAP_MAX);
+	CHECK_EQ(page_flags(&pg), PG_ANON | PG_DIRTY);
+
+	/* the largest id and index, then small ones over them */
+	CHECK_EQ(cache_id_get(&ph, &lo), 0);
+	CHECK_EQ(lo.id, 1);
+	ph.cache_id_next = PAGE_CACHE_IDS - 1;
+	CHECK_EQ(cache_id_get(&ph, &hi), 0);
+	CHECK_EQ(hi.id, PAGE_CACHE_IDS - 1);
+	page_set_cache(&pg, &hi, PAGE_INDEX_MAX);
+	CHECK_EQ(page_cache_id(&pg), PAGE_CACHE_IDS - 1);
+	CHECK_EQ(page_index(&pg), PAGE_INDEX_MAX);
+	CHECK(page_mapping(&ph, &pg) == &hi);
+	CHECK_EQ(page_flags(&pg), PG_ANON | PG_DIRTY | PG_CACHE);
+	CHECK_EQ(page_mapcount(&pg), PAGE_MAP_MAX - 1);
+	CHECK_EQ(page_refcount(&pg), PAGE_MAP_MAX);
+	page_set_cache(&pg, &lo, 0x123456789UL);
+	CHECK_EQ(page_cache_id(&pg), 1);
+	CHECK_EQ(page_index(&pg), 0x123456789UL);
+	CHECK(page_mapping(&ph, &pg) == &lo);
+	CHECK_EQ(page_refcount(&pg), PAGE_MAP_MAX);
+	page_clear_cache(&pg);
+	CHECK_EQ(page_cache_id(&pg), 0);
+	CHECK_EQ(page_index(&pg), 0);
+	CHECK_EQ(page_flags(&pg), PG_ANON);
+	CHECK_EQ(page_mapcount(&pg), PAGE_MAP_MAX - 1);
+	CHECK_EQ(page_refcount(&pg), PAGE_MAP_MAX);
+	/* the free-list link uses the whole word */
+	page_set_next_free(&pg, 0xffffffffUL);
+	CHECK_EQ(page_next_free(&pg), 0xffffffffUL);
+	phys_destroy(&ph);
+}
+
+/* Ids come back when caches go, last freed first; past the last id,
+ * making a cache fails. */
+TEST(cache_ids_recycled_and_bounded)
+{
+	struct phys ph;
+	struct address_space a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+
+	CHECK_EQ(phys_init(&ph, 64 * PG), 0);
+	CHECK_EQ(cache_id_get(&ph, &a), 0);
+	CHECK_EQ(cache_id_get(&ph, &b), 0);
+	CHECK_EQ(b.id, 2);
+	cache_id_put(&ph, &a);
+	CHECK_EQ(a.id, 0);
+	CHECK_EQ(cache_id_get(&ph, &c), 0);
+	CHECK_EQ(c.id, 1);
+	ph.cache_id_next = PAGE_CACHE_IDS - 1;
+	CHECK_EQ(cache_id_get(&ph, &d), 0);
+	CHECK_EQ(d.id, PAGE_CACHE_IDS - 1);
+	CHECK_EQ(cache_id_get(&ph, &a), -ENOMEM);
+	cache_id_put(&ph, &d);
+	cache_id_put(&ph, &b);
+	CHECK_EQ(cache_id_get(&ph, &a), 0);
+	CHECK_EQ(a.id, 2);
+	CHECK(page_mapping(&ph, &(struct page){ .ref_id = 1, .word = 2UL << PAGE_INDEX_BITS }) == &a);
+	CHECK_EQ(cache_id_get(&ph, &b), 0);
+	CHECK_EQ(b.id, PAGE_CACHE_IDS - 1);
+	CHECK_EQ(cache_id_get(&ph, &d), -ENOMEM);
+	phys_destroy(&ph);
+}
+
+/* A frame is zero when handed out, whether new from the host (not cleared:
+ * the test build checks it is zero) or back from the free list (cleared);
+ * frame_alloc_nozero leaves a reused frame's bytes alone. */
+TEST(frame_reused_after_free_reads_zero)
+{
+	static const unsigned char zero[PG];
+	struct phys ph;
+	unsigned long f, g, n = 0;
+
+	CHECK_EQ(phys_init(&ph, 2048 * PG), 0);
+	f = frame_alloc(&ph);
+	CHECK(f != 0);
+	CHECK(!memcmp(pfn_data(&ph, f), zero, PG));
+	memset(pfn_data(&ph, f), 0xab, PG);
+	frame_put(&ph, f);
+	g = frame_alloc(&ph);
+	CHECK_EQ(g, f);                          /* last freed, first reused */
+	CHECK(!memcmp(pfn_data(&ph, g), zero, PG));
+	memset(pfn_data(&ph, g), 0xcd, PG);
+	frame_put(&ph, g);
+	g = frame_alloc_nozero(&ph);
+	CHECK_EQ(g, f);
+	CHECK_EQ(pfn_data(&ph, g)[PG - 1], 0xcd);
+	CHECK_EQ(page_refcount(pfn_page(&ph, g)), 1);
+	frame_put(&ph, g);
+	CHECK_EQ(ph.used, 0);
+	/* the whole pool, across several 2 MiB chunks, then empty */
+	while ((g = frame_alloc(&ph)) != 0) {
+		CHECK(!pfn_data(&ph, g)[0] && !pfn_data(&ph, g)[PG - 1]);
+		pfn_data(&ph, g)[0] = 1;
+		n++;
+	}
+	CHECK_EQ(n, 2047);
+	CHECK_EQ(ph.used, 2047);
+	CHECK_EQ(ph.populated, 2048);
+	for (g = 1; g < 2048; g++)
+		frame_put(&ph, g);
+	CHECK_EQ(ph.used, 0);
+	while ((g = frame_alloc(&ph)) != 0)
+		CHECK(!memcmp(pfn_data(&ph, g), zero, PG));
+	phys_destroy(&ph);
+}
+
+/* Through the API: memory reused after munmap reads as zeros, and a COW
+ * copy made into a reused (not cleared) frame is the whole source page. */
+TEST(reused_frames_zero_and_cow_copies_whole_page)
+{
+	static unsigned char ones[16 * PG], got[16 * PG], pat[PG];
+	struct um_fault f;
+	um_proc *c;
+	unsigned long a, b;
+
+	setup();
+	memset(ones, 0xff, sizeof(ones));
+	for (unsigned i = 0; i < PG; i++)
+		pat[i] = (unsigned char)(i * 7 + 1);
+	a = (unsigned long)um_mmap(P, 0, 16 * PG, RW, AP, -1UL, 0);
+	CHECK_EQ(um_store(P, a, ones, sizeof(ones), &f), 0);
+	CHECK_EQ(um_munmap(P, a, 16 * PG), 0);
+	b = (unsigned long)um_mmap(P, 0, PG, RW, AP, -1UL, 0);
+	CHECK_EQ(um_store(P, b, pat, PG, &f), 0);
+	CHECK_EQ(um_fork(P, &c), 0);
+	CHECK_EQ(store(c, b + 100, "K", &f), 0);       /* the child's copy */
+	CHECK_EQ(um_load(c, b, got, PG, &f), 0);
+	pat[100] = 'K';
+	CHECK(!memcmp(got, pat, PG));
+	pat[100] = (unsigned char)(100 * 7 + 1);
+	CHECK_EQ(um_load(P, b, got, PG, &f), 0);
+	CHECK(!memcmp(got, pat, PG));
+	um_proc_free(c);
+	/* write faults on the 16 reused frames: all but the byte written is 0 */
+	a = (unsigned long)um_mmap(P, 0, 16 * PG, RW, AP, -1UL, 0);
+	for (unsigned long o = PG - 1; o < 16 * PG; o += PG)
+		CHECK_EQ(store(P, a + o, "x", &f), 0);
+	CHECK_EQ(stats(P).faults_anon, 16 + 1 + 16);
+	CHECK_EQ(um_load(P, a, got, 16 * PG, &f), 0);
+	for (unsigned long i = 0; i < 16 * PG; i++)
+		if (got[i] != (i % PG == PG - 1 ? 'x' : 0)) {
+			CHECK_EQ(i, -1);
+			break;
+		}
+	teardown();
+}
+
+struct walk_log {
+	unsigned long addr[32];
+	int n;
+};
+
+static int log_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct walk_log *l = arg;
+
+	(void)e;
+	if (l->n < 32)
+		l->addr[l->n++] = addr;
+	return 0;
+}
+
+/* pte_walk_rev visits what pte_walk visits, in reverse, across every level's
+ * boundaries; the cached leaf table always gives what a walk gives. */
+TEST(pte_walk_rev_reverses_pte_walk)
+{
+	static const unsigned long at[] = {
+		0x1000, 0x1ff000, 0x200000, 0x3ff000, 0x3ffff000, 0x40000000,
+		0x7ffffff000, 0x8000000000, 0x8000200000, 0x7ffffffff000,
+	};
+	static const unsigned long range[][2] = {
+		{ 0, ~0UL }, { 0x1000, 0x200001 }, { 0x1fffff, 0x40000000 },
+		{ 0x200000, 0x200000 }, { 0x3ff001, 0x8000000001 },
+		{ 0x40000000, 0x7ffffffff000 }, { 0x2000, 0x1ff000 },
+	};
+	const int n = (int)(sizeof(at) / sizeof(at[0]));
+	struct phys ph;
+	struct pgtable pt = { 0 };
+	pte_t *first;
+
+	CHECK_EQ(phys_init(&ph, 64 * PG), 0);
+	for (int i = 0; i < n; i++) {
+		pte_t *e = pte_lookup(&ph, &pt, at[i], true);
+
+		CHECK(e != NULL);
+		*e = mk_pte(ZERO_PFN, 0);
+		CHECK(pte_leaf_cache_ok(&pt));
+	}
+	first = pte_lookup(&ph, &pt, at[0], false);
+	CHECK(pte_lookup(&ph, &pt, at[0], false) == first);   /* cached */
+	CHECK(pte_lookup(&ph, &pt, at[n - 1], false) != first);
+	CHECK(pte_lookup(&ph, &pt, at[0], false) == first);   /* walked */
+	CHECK(pte_lookup(&ph, &pt, 0x600000000000, false) == NULL);
+	CHECK(pte_leaf_cache_ok(&pt));
+	for (size_t r = 0; r < sizeof(range) / sizeof(range[0]); r++) {
+		struct walk_log fwd = { .n = 0 }, rev = { .n = 0 };
+		int want = 0;
+
+		pte_walk(&pt, range[r][0], range[r][1], log_one, &fwd);
+		pte_walk_rev(&pt, range[r][0], range[r][1], log_one, &rev);
+		for (int i = 0; i < n; i++)
+			if (at[i] + PG > range[r][0] && at[i] < range[r][1])
+				CHECK_EQ(fwd.addr[want++], at[i]);
+		CHECK_EQ(fwd.n, want);
+		CHECK_EQ(rev.n, fwd.n);
+		for (int i = 0; i < fwd.n && i < rev.n; i++)
+			CHECK_EQ(rev.addr[i], fwd.addr[fwd.n - 1 - i]);
+	}
+	pgtable_free(&ph, &pt);
+	CHECK(pt.leaf == NULL && pt.nr_tables == 0);
+	CHECK(pte_lookup(&ph, &pt, at[0], false) == NULL);
+	phys_destroy(&ph);
+}
+
+/* A page index takes 51 bits in struct page: every offset Linux lets a
+ * file be mapped at (up to MAX_LFS_FILESIZE = 2^63 - 1) works, beyond 2^40
+ * pages too; one page further, mmap fails with EOVERFLOW on both.  The file
+ * is a sparse memfd on the host's tmpfs, which allows such sizes. */
+TEST(file_offsets_up_to_linux_limit)
+{
+	const unsigned long last = (1UL << 63) - 2 * PG, mid = 1UL << 54;
+	struct um_fault f;
+	char path[64], buf[4] = "";
+	int h = memfd_create("usermm-test-offsets", 0);
+	void *km;
+	long fd, a, b;
+
+	if (h < 0 || ftruncate(h, (off_t)__LONG_MAX__)) {
+		fprintf(stderr, "test_memory: no sparse memfd, offset test skipped\n");
+		return;
+	}
+	km = mmap(NULL, PG, RW, MAP_SHARED, h, (off_t)last);
+	CHECK(km != MAP_FAILED);
+	if (km != MAP_FAILED)
+		munmap(km, PG);
+	CHECK(mmap(NULL, PG, RW, MAP_SHARED, h, (off_t)(last + PG)) == MAP_FAILED &&
+	      errno == EOVERFLOW);
+	setup();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", h);
+	fd = um_openat(P, AT_FDCWD, path, O_RDWR, 0);
+	CHECK(fd >= 0);
+	a = um_mmap(P, 0, PG, RW, MAP_SHARED, (unsigned long)fd, last);
+	b = um_mmap(P, 0, PG, RW, MAP_SHARED, (unsigned long)fd, mid);
+	CHECK(a > 0 && b > 0);
+	CHECK_EQ(um_mmap(P, 0, PG, RW, MAP_SHARED, (unsigned long)fd, last + PG), -EOVERFLOW);
+	CHECK_EQ(store(P, (unsigned long)a, "end", &f), 0);
+	CHECK_EQ(store(P, (unsigned long)b, "mid", &f), 0);
+	CHECK_EQ(um_msync(P, (unsigned long)a, PG, MS_SYNC), 0);
+	CHECK_EQ(um_msync(P, (unsigned long)b, PG, MS_SYNC), 0);
+	CHECK_EQ(pread(h, buf, 3, (off_t)last), 3);
+	CHECK(!memcmp(buf, "end", 3));
+	CHECK_EQ(pread(h, buf, 3, (off_t)mid), 3);
+	CHECK(!memcmp(buf, "mid", 3));
+	teardown();
+	close(h);
 }
 
 int main(void)
@@ -361,6 +651,12 @@ int main(void)
 	RUN(mremap_moves_pages_dontneed_zaps_mincore_sees);
 	RUN(populate_and_mlock_prefault);
 	RUN(fault_injection_every_allocation);
+	RUN(page_packing_accessors);
+	RUN(cache_ids_recycled_and_bounded);
+	RUN(frame_reused_after_free_reads_zero);
+	RUN(reused_frames_zero_and_cow_copies_whole_page);
+	RUN(pte_walk_rev_reverses_pte_walk);
+	RUN(file_offsets_up_to_linux_limit);
 	unlink(FILE_NAME);
 	return check_summary();
 }
