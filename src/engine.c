@@ -880,7 +880,9 @@ void um_proc_stats(um_proc *p, struct um_stats *st)
 
 int um_validate(um_proc *p)
 {
-	return mm_validate(&p->mm) ? -EUCLEAN : mm_validate_pages(&p->mm);
+	if (mm_validate(&p->mm) || mm_validate_pages(&p->mm))
+		return -EUCLEAN;
+	return p->mm.phys ? phys_validate(p->mm.phys) : 0;
 }
 
 /* ---- the POSIX-style façade ------------------------------------------------------- */

@@ -92,6 +92,8 @@ struct address_space;
 void unmap_mapping_range(struct phys *ph, struct address_space *as,
 			 unsigned long first, unsigned long last, bool even_cows);
 int mm_validate_pages(struct mm *mm);
+/* Every frame and cache of the engine, across its processes. */
+int phys_validate(struct phys *ph);
 /* fork.c: fill @child (fresh, empty) as fork copies @parent */
 int dup_mm(struct mm *child, struct mm *parent);
 /* mmap.c */

@@ -25,9 +25,9 @@
  * refcount is at least its mapcount; a cached frame's packed cache id and
  * index lead back to it through that cache; the mm's rss counters equal
  * its entries by kind; the page table's cached leaf is the one a walk
- * finds.  (That mapcount equals the entries mapping the frame
- * across all processes, and refcount is mapcount plus one for a cached
- * page, holds by construction; the validator does not sum processes.)
+ * finds.  Across all processes (phys_validate): a frame's mapcount
+ * equals the entries naming it, its refcount is that plus one when a
+ * cache holds it, and used/cached_pages count exactly the frames held.
  *
  * Rights are checked against the VMA at every access (so PROT_NONE needs
  * no special entry); the entry's WRITE bit only says whether a write may go
@@ -44,6 +44,7 @@
  */
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "internal.h"
 #include "page.h"
 
@@ -578,5 +579,66 @@ int mm_validate_pages(struct mm *mm)
 			c.anon, c.file, c.shmem);
 		c.bad = 1;
 	}
+	return c.bad ? -EUCLEAN : 0;
+}
+
+/* ---- the whole engine's frames ------------------------------------------------------------- */
+
+struct count_ctx {
+	uint32_t *maps;           /* entries naming each frame, all processes */
+	unsigned long bump;
+	int bad;
+};
+
+static int count_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct count_ctx *c = arg;
+	unsigned long pfn = pte_pfn(*e);
+
+	(void)addr;
+	if (pfn != ZERO_PFN && pfn < c->bump)
+		c->maps[pfn]++;
+	return 0;
+}
+
+/* What no single address space can check: each frame's mapcount is the
+ * number of entries naming it in every process, its refcount that plus the
+ * cache's reference, used counts the frames held, and cached_pages the
+ * pages the caches hold. */
+int phys_validate(struct phys *ph)
+{
+	struct count_ctx c = { calloc(ph->bump ? ph->bump : 1, sizeof(uint32_t)), ph->bump, 0 };
+	unsigned long held = 0, cached = 0, nrpages = 0;
+
+	if (!c.maps)
+		return 0;   /* no memory to check with: not a broken engine */
+	for (struct mm *mm = ph->mms; mm; mm = mm->mm_next)
+		pte_walk(&mm->pgt, 0, ~0UL, count_one, &c);
+	for (unsigned long pfn = 1; pfn < ph->bump && !c.bad; pfn++) {
+		const struct page *pg = pfn_page(ph, pfn);
+		unsigned in_cache = (page_flags(pg) & PG_CACHE) != 0;
+
+		if (!page_refcount(pg) && !c.maps[pfn] && !in_cache)
+			continue;
+		held++;
+		cached += in_cache;
+		if (page_mapcount(pg) != c.maps[pfn] ||
+		    page_refcount(pg) != page_mapcount(pg) + in_cache) {
+			fprintf(stderr, "usermm: validate: frame %lu has ref %u map %u, but %u "
+				"entries and %s cache\n", pfn, page_refcount(pg),
+				page_mapcount(pg), c.maps[pfn], in_cache ? "a" : "no");
+			c.bad = 1;
+		}
+	}
+	for (struct address_space *as = ph->caches; as; as = as->next)
+		nrpages += as->nrpages;
+	if (!c.bad && (held != ph->used || cached != ph->cached_pages ||
+		       nrpages != ph->cached_pages)) {
+		fprintf(stderr, "usermm: validate: %lu frames held (used says %lu), %lu cached "
+			"(cached_pages %lu, caches' nrpages %lu)\n", held, ph->used, cached,
+			ph->cached_pages, nrpages);
+		c.bad = 1;
+	}
+	free(c.maps);
 	return c.bad ? -EUCLEAN : 0;
 }
