@@ -70,6 +70,7 @@ static void clear_pte(struct mm *mm, pte_t *e)
 	if (pfn != ZERO_PFN) {
 		struct page *pg = pfn_page(mm->phys, pfn);
 
+		mm_update_hiwater_rss(mm);   /* VmHWM keeps what is given up */
 		pg->mapcount--;
 		(*rss_counter(mm, pg))--;
 		frame_put(mm->phys, pfn);
