@@ -8,8 +8,10 @@
  * dropped, so a finished test finds no cached page left.
  *
  * Invariants: a cached page has PG_CACHE, mapping == its cache and index ==
- * its key; nrpages counts the keys; PG_DIRTY only on caches with a host
- * file; no page lies wholly past size after mapping_truncate.
+ * its key; nrpages counts the keys; writeback clears PG_DIRTY only on
+ * caches with a host file (a shmem page stays dirty once written, as in
+ * Linux, where only swap would clean it); no page lies wholly past size
+ * after mapping_truncate.
  *
  * The index map is open addressing with linear probing (key index + 1, 0 is
  * empty), grown at half load, with backward-shift deletion (no tombstones).

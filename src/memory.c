@@ -143,8 +143,8 @@ static int do_file_fault(struct mm *mm, struct vma *v, pte_t *e,
 	if (!(pfn = mapping_get_page(mm->phys, as, index)))
 		return FAULT_OOM;
 	if (!cow) {
-		if (write)
-			pfn_page(mm->phys, pfn)->flags |= as->shmem ? 0 : PG_DIRTY;
+		if (write)   /* shmem too: smaps shows it dirty in every mapping */
+			pfn_page(mm->phys, pfn)->flags |= PG_DIRTY;
 		set_pte(mm, e, pfn, PTE_ACCESSED |
 			(write ? PTE_WRITE | PTE_DIRTY : 0));
 		if (write)
@@ -172,8 +172,7 @@ static int do_wp_page(struct mm *mm, struct vma *v, pte_t *e)
 	int r;
 
 	if (v->vm_flags & VM_SHARED) {
-		if (!pg->mapping->shmem)
-			pg->flags |= PG_DIRTY;
+		pg->flags |= PG_DIRTY;
 		*e |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
 		mm->phys->ev.shared_wp++;
 		return 0;
@@ -267,7 +266,7 @@ static int access_page(struct mm *mm, unsigned long addr, bool write,
 		struct page *pg = pfn_page(mm->phys, pte_pfn(*e));
 
 		*e |= PTE_DIRTY;
-		if ((pg->flags & PG_CACHE) && !pg->mapping->shmem)
+		if (pg->flags & PG_CACHE)
 			pg->flags |= PG_DIRTY;
 	}
 	*data = pfn_data(mm->phys, pte_pfn(*e)) + offset_in_page(addr);
@@ -441,12 +440,32 @@ int copy_page_range(struct mm *dst, struct mm *src, struct vma *v)
 
 /* ---- populate ------------------------------------------------------------------------- */
 
+/* GUP's FOLL_TOUCH (mark_page_accessed) on the page populate reached: the
+ * first touch marks it referenced, which smaps reports even where the
+ * entry is old (a fork's copy); the next one moves an evictable page to
+ * the active list, clearing the mark, and an active page is marked again
+ * and keeps it.  A locked (unevictable) page keeps its mark. */
+static void touch_page(struct mm *mm, struct vma *v, unsigned long addr)
+{
+	pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr, false);
+	struct page *pg;
+
+	if (!e || !(*e & PTE_PRESENT) || pte_pfn(*e) == ZERO_PFN)
+		return;
+	pg = pfn_page(mm->phys, pte_pfn(*e));
+	if (!(pg->flags & PG_REFERENCED))
+		pg->flags |= PG_REFERENCED;
+	else if (!(pg->flags & PG_ACTIVE) && !(v->vm_flags & VM_LOCKED))
+		pg->flags = (pg->flags & ~PG_REFERENCED) | PG_ACTIVE;
+}
+
 int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
 		       unsigned long end, bool write)
 {
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
 		switch (fault_page(mm, v, a, write)) {
 		case 0:
+			touch_page(mm, v, a);
 			break;
 		case FAULT_OOM:
 			return -ENOMEM;

@@ -27,7 +27,8 @@
  *      a file on disk only PG_DIRTY: Linux's writeback cleans the entries
  *      (folio_mkclean) when it cleans the page, so an entry is never dirty
  *      over a clean file page there; our writeback leaves entries alone.
- *   4. Referenced: the entry's accessed bit (fork's copies start old).
+ *   4. Referenced: the entry's accessed bit (fork's copies start old), or
+ *      the page's PG_REFERENCED (populate touched it, as GUP does).
  *   5. Anonymous: PG_ANON pages, the COW copies in private file VMAs too.
  *   6. Locked: the Pss of VMAs with VM_LOCKED.
  *   7. KSM, LazyFree, huge pages, swap: none are modelled, so 0 (MADV_FREE
@@ -225,7 +226,7 @@ static void smaps_account(struct smaps_walk *w, const struct page *pg, pte_t e)
 		pss /= pg->mapcount;
 	st->resident += PAGE_SIZE;
 	st->pss += pss;
-	if (e & PTE_ACCESSED)
+	if ((e & PTE_ACCESSED) || (pg->flags & PG_REFERENCED))
 		st->referenced += PAGE_SIZE;
 	if (pg->flags & PG_ANON) {
 		st->anonymous += PAGE_SIZE;
