@@ -38,7 +38,8 @@
  *      VM_HUGEPAGE), holding one whole aligned 2 MiB range.
  *   9. No ProtectionKey line: the kernel prints it only when the CPU has
  *      protection keys and usermm does not model them.
- *  10. VmFlags: two letters per flag bit in bit order; VM_SOFTDIRTY is not
+ *  10. VmFlags: two letters per flag bit in bit order (bit 11 is 6.18's
+ *      VM_MAYBE_GUARD, "gu", which madvise.c does not set); VM_SOFTDIRTY is not
  *      shown (CONFIG_MEM_SOFT_DIRTY is off on the reference kernel, where
  *      the flag is 0), protection-key bits never are, unknown bits are "??".
  *
@@ -49,8 +50,12 @@
  * status: VmPeak, VmSize, VmLck, VmPin, VmHWM, VmRSS, RssAnon, RssFile,
  * RssShmem, VmData, VmStk, VmExe, VmLib, VmPTE, VmSwap, HugetlbPages, each
  * "Name:\t%8lu kB".  VmPeak and VmHWM are max(high-water mark, current)
- * (mm_types.h).  No process image is modelled, so VmExe is 0 and VmLib
- * all of exec_vm.  VmPTE counts table pages below the root, as Linux does
+ * (mm_types.h); the marks rise just before total_vm or the rss drops, as
+ * in Linux, except that mremap's move puts VmPeak's back (Linux does not
+ * count the moment both ranges exist).  Our VmHWM is the exact peak; the
+ * kernel raises its mark from the per-CPU rss counters' folded total,
+ * which lags, so its VmHWM can be lower (usermm diff leaves it out).  No
+ * process image is modelled, so VmExe is 0 and VmLib all of exec_vm.  VmPTE counts table pages below the root, as Linux does
  * not count the PGD; our tables are freed only at exit, Linux's also when
  * a whole table's range is unmapped.
  *
@@ -339,7 +344,7 @@ static const char *flag_mnemonic(unsigned bit)
 {
 	static const char *const names[64] = {
 		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms",      /* 0-7 */
-		"gd", "um", "pf", "??", "uw", "lo", "io", "sr",      /* 8-15 */
+		"gd", "um", "pf", "gu", "uw", "lo", "io", "sr",      /* 8-15 */
 		"rr", "dc", "de", "lf", "ac", "nr", "ht", "sf",      /* 16-23 */
 		"ar", "wf", "dd", NULL, "mm", "hg", "nh", "mg",      /* 24-31 */
 		NULL, NULL, NULL, NULL,                              /* pkeys */
