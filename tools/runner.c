@@ -640,17 +640,26 @@ static int run_maps(struct runner *r, um_proc *p, const struct tr_line *l)
 	return 0;
 }
 
-/* A view's whole text (malloc'ed, NUL-terminated) and its length. */
-static char *view_text(um_proc *p, unsigned long addr, size_t *len,
-		       size_t (*view)(um_proc *, char *, size_t))
+/* The smaps entry of the VMA holding @addr (malloc'ed, NUL-terminated). */
+static char *smaps_text(um_proc *p, unsigned long addr, size_t *len)
 {
-	size_t n = view ? view(p, NULL, 0) : um_smaps_vma(p, addr, NULL, 0);
+	size_t n = um_smaps_vma(p, addr, NULL, 0);
 	char *t = malloc(n + 1);
 
-	if (t && view)
-		view(p, t, n + 1);
-	else if (t)
+	if (t)
 		um_smaps_vma(p, addr, t, n + 1);
+	*len = n;
+	return t;
+}
+
+/* The status lines (malloc'ed, NUL-terminated). */
+static char *status_text(um_proc *p, size_t *len)
+{
+	size_t n = um_status(p, NULL, 0);
+	char *t = malloc(n + 1);
+
+	if (t)
+		um_status(p, t, n + 1);
 	*len = n;
 	return t;
 }
@@ -705,7 +714,7 @@ static int run_smaps(struct runner *r, um_proc *p, const struct tr_line *l)
 	}
 	if ((err = access_addr(r, l, &addr)))
 		return err;
-	if (!(text = view_text(p, addr, &len, NULL)))
+	if (!(text = smaps_text(p, addr, &len)))
 		return 2;
 	if (r->out && l->nargs == 1)
 		fputs(len ? text : "(no VMA there)\n", r->out);
@@ -744,7 +753,7 @@ static int run_status(struct runner *r, um_proc *p, const struct tr_line *l)
 		report(r, l->lineno, "%s", "status takes no arguments and has no result");
 		return 2;
 	}
-	if (!(text = view_text(p, 0, &len, um_status)))
+	if (!(text = status_text(p, &len)))
 		return 2;
 	if (r->out)
 		fputs(text, r->out);
