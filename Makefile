@@ -38,8 +38,8 @@ build/usermm: tools/usermm.c $(TOOL_OBJ) build/libusermm.a
 
 # The native executor: a static program (no loader, no libc.so in its layout)
 # that runs a script on the live kernel; `usermm diff` finds it next to usermm.
-NATIVE_SRC = tools/native.c tools/trace.c tools/symbols.c
-build/usermm-native: $(NATIVE_SRC) tools/trace.h | build/obj
+NATIVE_SRC = tools/native.c tools/trace.c tools/symbols.c tools/proctext.c
+build/usermm-native: $(NATIVE_SRC) tools/trace.h tools/proctext.h | build/obj
 	$(CC) $(CPPFLAGS) $(WARN) -static -O1 -g -o $@ $(NATIVE_SRC)
 
 # ---- test build -----------------------------------------------------------

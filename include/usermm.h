@@ -183,10 +183,35 @@ long um_fork(um_proc *parent, um_proc **child);
 
 /* ---- views ------------------------------------------------------------- */
 
-/* /proc/PID/maps, byte for byte.  Returns bytes written (excluding NUL) or
- * the size needed when buf is too small, like snprintf. */
+/* The /proc/PID views, byte for byte as Linux prints them.  Each returns
+ * the length of the whole text (excluding the NUL) and writes what fits,
+ * NUL-terminated, like snprintf: call with size 0 to learn the size.  The
+ * _print variants write the whole text to a stream: 0, -ENOMEM or -EIO. */
+
+/* /proc/PID/maps. */
 size_t um_maps(um_proc *p, char *buf, size_t size);
 int um_maps_print(um_proc *p, FILE *out);
+
+/* /proc/PID/smaps: per VMA its maps line, then Size, KernelPageSize,
+ * MMUPageSize, Rss, Pss, Pss_Dirty, Shared_Clean/Dirty, Private_Clean/
+ * Dirty, Referenced, Anonymous, KSM, LazyFree, the huge-page lines, Swap,
+ * SwapPss, Locked (kB), THPeligible and VmFlags; [vsyscall] last.  A page
+ * mapped by two or more entries (any processes) is shared and its Pss
+ * divided among them; the zero page is not counted; KSM, swap, LazyFree
+ * and huge pages are not modelled (0). */
+size_t um_smaps(um_proc *p, char *buf, size_t size);
+int um_smaps_print(um_proc *p, FILE *out);
+/* The smaps entry of the VMA holding @addr alone (empty when none does). */
+size_t um_smaps_vma(um_proc *p, unsigned long addr, char *buf, size_t size);
+/* /proc/PID/smaps_rollup: the sums over every VMA. */
+size_t um_smaps_rollup(um_proc *p, char *buf, size_t size);
+
+/* The memory lines of /proc/PID/status: VmPeak, VmSize, VmLck, VmPin,
+ * VmHWM, VmRSS, RssAnon, RssFile, RssShmem, VmData, VmStk, VmExe, VmLib,
+ * VmPTE, VmSwap, HugetlbPages.  There is no program image, so VmExe is 0
+ * and VmLib holds all executable mappings. */
+size_t um_status(um_proc *p, char *buf, size_t size);
+int um_status_print(um_proc *p, FILE *out);
 
 struct um_stats {
 	unsigned long map_count;      /* VMAs in the address space */

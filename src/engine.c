@@ -829,18 +829,54 @@ size_t um_maps(um_proc *p, char *buf, size_t size)
 	return show_maps(&p->mm, buf, size);
 }
 
-int um_maps_print(um_proc *p, FILE *out)
+size_t um_smaps(um_proc *p, char *buf, size_t size)
 {
-	size_t n = um_maps(p, NULL, 0);
+	return show_smaps(&p->mm, buf, size);
+}
+
+size_t um_smaps_vma(um_proc *p, unsigned long addr, char *buf, size_t size)
+{
+	return show_smaps_vma(&p->mm, addr, buf, size);
+}
+
+size_t um_smaps_rollup(um_proc *p, char *buf, size_t size)
+{
+	return show_smaps_rollup(&p->mm, buf, size);
+}
+
+size_t um_status(um_proc *p, char *buf, size_t size)
+{
+	return show_status_mem(&p->mm, buf, size);
+}
+
+/* A view measured first, then written whole to @out. */
+static int print_view(um_proc *p, size_t (*view)(um_proc *, char *, size_t), FILE *out)
+{
+	size_t n = view(p, NULL, 0);
 	char *buf = malloc(n + 1);
 	int ret;
 
 	if (!buf)
 		return -ENOMEM;
-	um_maps(p, buf, n + 1);
+	view(p, buf, n + 1);
 	ret = fputs(buf, out) < 0 ? -EIO : 0;
 	free(buf);
 	return ret;
+}
+
+int um_maps_print(um_proc *p, FILE *out)
+{
+	return print_view(p, um_maps, out);
+}
+
+int um_smaps_print(um_proc *p, FILE *out)
+{
+	return print_view(p, um_smaps, out);
+}
+
+int um_status_print(um_proc *p, FILE *out)
+{
+	return print_view(p, um_status, out);
 }
 
 void um_proc_stats(um_proc *p, struct um_stats *st)

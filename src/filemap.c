@@ -9,8 +9,10 @@
  *
  * Invariants: a cached page has PG_CACHE, page_mapping == its cache and
  * page_index == its key (a live cache holds an id, which page_mapping
- * resolves); nrpages counts the keys; PG_DIRTY only on caches with a host
- * file; no page lies wholly past size after mapping_truncate.
+ * resolves); nrpages counts the keys; writeback clears PG_DIRTY only on
+ * caches with a host file (a shmem page stays dirty once written, as in
+ * Linux, where only swap would clean it); no page lies wholly past size
+ * after mapping_truncate.
  *
  * The index map is open addressing with linear probing (key index + 1, 0 is
  * empty), grown at half load, with backward-shift deletion (no tombstones).

@@ -35,6 +35,7 @@ static void copy_mm_settings(struct mm *child, const struct mm *parent)
 	child->def_flags = 0;
 	child->pgt = keep.pgt;
 	child->rss_anon = child->rss_file = child->rss_shmem = 0;
+	child->hiwater_vm = child->hiwater_rss = 0;   /* peaks start at fork */
 	child->allow_unmerged = true;   /* inherited VMAs stay as they were */
 }
 

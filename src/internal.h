@@ -134,6 +134,13 @@ long sys_lseek(struct fd_table *t, unsigned long fd, unsigned long off,
 
 /* task_mmu.c */
 size_t show_maps(struct mm *mm, char *buf, size_t size);
+/* smaps (every VMA and the gate area), one VMA's entry (the one holding
+ * @addr; nothing when none does), smaps_rollup, and the memory lines of
+ * status: all snprintf-like (the full length, the text cut to fit). */
+size_t show_smaps(struct mm *mm, char *buf, size_t size);
+size_t show_smaps_vma(struct mm *mm, unsigned long addr, char *buf, size_t size);
+size_t show_smaps_rollup(struct mm *mm, char *buf, size_t size);
+size_t show_status_mem(struct mm *mm, char *buf, size_t size);
 const char *vma_name(const struct mm *mm, const struct vma *v);
 
 /* Helpers */

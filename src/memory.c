@@ -85,6 +85,7 @@ static void clear_pte(struct mm *mm, pte_t *e)
 	if (pfn != ZERO_PFN) {
 		struct page *pg = pfn_page(mm->phys, pfn);
 
+		mm_update_hiwater_rss(mm);   /* VmHWM keeps what is given up */
 		page_map_dec(pg);
 		(*rss_counter(mm, pg))--;
 		frame_put(mm->phys, pfn);
@@ -168,7 +169,7 @@ static int do_file_fault(struct mm *mm, struct vma *v, pte_t *e,
 			frame_put(mm->phys, pfn);
 			return FAULT_OOM;
 		}
-		if (write && !as->shmem)
+		if (write)   /* shmem too: smaps shows it dirty in every mapping */
 			page_set_flags(pfn_page(mm->phys, pfn), PG_DIRTY);
 		set_pte(mm, e, pfn, PTE_ACCESSED |
 			(write ? PTE_WRITE | PTE_DIRTY : 0));
@@ -195,8 +196,7 @@ static int do_wp_page(struct mm *mm, struct vma *v, pte_t *e)
 	int r;
 
 	if (v->vm_flags & VM_SHARED) {
-		if (!page_is_shmem(mm->phys, pg))
-			page_set_flags(pg, PG_DIRTY);
+		page_set_flags(pg, PG_DIRTY);
 		*e |= PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
 		mm->phys->ev.shared_wp++;
 		return 0;
@@ -294,7 +294,7 @@ static int access_page(struct mm *mm, unsigned long addr, bool write,
 		struct page *pg = pfn_page(mm->phys, pte_pfn(*e));
 
 		*e |= PTE_DIRTY;
-		if ((page_flags(pg) & PG_CACHE) && !page_is_shmem(mm->phys, pg))
+		if (page_flags(pg) & PG_CACHE)
 			page_set_flags(pg, PG_DIRTY);
 	}
 	*data = pfn_data(mm->phys, pte_pfn(*e)) + offset_in_page(addr);
@@ -484,12 +484,34 @@ int copy_page_range(struct mm *dst, struct mm *src, struct vma *v)
 
 /* ---- populate ------------------------------------------------------------------------- */
 
+/* GUP's FOLL_TOUCH (mark_page_accessed) on the page populate reached: the
+ * first touch marks it referenced, which smaps reports even where the
+ * entry is old (a fork's copy); the next one moves an evictable page to
+ * the active list, clearing the mark, and an active page is marked again
+ * and keeps it.  A locked (unevictable) page keeps its mark. */
+static void touch_page(struct mm *mm, struct vma *v, unsigned long addr)
+{
+	pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr, false);
+	struct page *pg;
+
+	if (!e || !(*e & PTE_PRESENT) || pte_pfn(*e) == ZERO_PFN)
+		return;
+	pg = pfn_page(mm->phys, pte_pfn(*e));
+	if (!(page_flags(pg) & PG_REFERENCED)) {
+		page_set_flags(pg, PG_REFERENCED);
+	} else if (!(page_flags(pg) & PG_ACTIVE) && !(v->vm_flags & VM_LOCKED)) {
+		page_clear_flags(pg, PG_REFERENCED);
+		page_set_flags(pg, PG_ACTIVE);
+	}
+}
+
 int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
 		       unsigned long end, bool write)
 {
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
 		switch (fault_page(mm, v, a, write)) {
 		case 0:
+			touch_page(mm, v, a);
 			break;
 		case FAULT_OOM:
 			return -ENOMEM;

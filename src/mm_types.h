@@ -216,6 +216,10 @@ struct mm {
 
 	/* accounting, in pages */
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
+	/* high-water marks for /proc/PID/status (VmPeak, VmHWM): as in Linux,
+	 * raised just before total_vm or the rss goes down, so the peak is
+	 * max(hiwater, current) (mm_update_hiwater_*) */
+	unsigned long hiwater_vm, hiwater_rss;
 	unsigned long def_flags;      /* VM_LOCKED... from mlockall(MCL_FUTURE) */
 
 	/* credentials and limits (bytes; ~0UL = unlimited) */
@@ -233,5 +237,23 @@ struct mm {
 };
 
 #define RLIM_INF (~0UL)
+
+static inline unsigned long mm_rss(const struct mm *mm)
+{
+	return mm->rss_anon + mm->rss_file + mm->rss_shmem;
+}
+
+/* Call before lowering total_vm / the rss (Linux's update_hiwater_*). */
+static inline void mm_update_hiwater_vm(struct mm *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+static inline void mm_update_hiwater_rss(struct mm *mm)
+{
+	if (mm->hiwater_rss < mm_rss(mm))
+		mm->hiwater_rss = mm_rss(mm);
+}
 
 #endif

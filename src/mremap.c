@@ -318,7 +318,7 @@ static long move_vma(struct remap *r)
 {
 	struct mm *mm = r->mm;
 	struct vma *v = r->vma, *copy;
-	unsigned long charge;
+	unsigned long charge, hiwater;
 
 	/* Unmapping the source may split a VMA in three (fact 7). */
 	if ((long)mm->map_count >= (long)mm->sysctl->max_map_count - 3)
@@ -343,11 +343,15 @@ static long move_vma(struct remap *r)
 		(void)do_munmap(mm, r->new_addr, r->new_len);
 		return -ENOMEM;
 	}
+	/* The moment both ranges are counted is no peak: Linux puts VmPeak's
+	 * mark back as it was (measured on 6.18). */
+	hiwater = mm->hiwater_vm;
 	account_gain(r, r->new_len);
 	if (r->flags & MREMAP_DONTUNMAP)
 		dontunmap_done(r, copy);
 	else
 		(void)do_munmap(mm, r->addr, r->old_len);  /* best effort, as Linux */
+	mm->hiwater_vm = hiwater;
 	r->vma = NULL;
 	return (long)r->new_addr;
 }

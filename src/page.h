@@ -16,9 +16,12 @@
 
 /* page flags (page_flags()) */
 #define PG_ANON      0x01u   /* private anonymous (or COW copy) memory */
-#define PG_DIRTY     0x02u   /* file page newer than the host file */
+#define PG_DIRTY     0x02u   /* cache page written since its writeback
+                              * (shmem: since it was made; never cleaned) */
 #define PG_ZERO      0x04u   /* the shared zero page */
 #define PG_CACHE     0x08u   /* in a page cache (page_mapping, page_index) */
+#define PG_REFERENCED 0x10u  /* touched by populate (GUP): smaps' Referenced */
+#define PG_ACTIVE    0x20u   /* touched again: on the active list */
 
 /*
  * One frame, in 16 bytes.  refcount counts every holder (page-table

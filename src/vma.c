@@ -916,6 +916,8 @@ bool is_data_mapping(unsigned long flags)
 
 void vm_stat_account(struct mm *mm, unsigned long flags, long npages)
 {
+	if (npages < 0)
+		mm_update_hiwater_vm(mm);   /* VmPeak keeps what is given up */
 	mm->total_vm += npages;
 	if (is_exec_mapping(flags))
 		mm->exec_vm += npages;

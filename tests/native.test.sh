@@ -60,7 +60,7 @@ fi
 
 # The layout header comes first, without ASLR: the stack at the top.
 run anon "$dir/anon.trace"
-head -n 1 "$tmp/anon.log" | grep -Eq '^layout 0x[0-9a-f]+ 0x[0-9a-f]+ [0-9]+$' &&
+head -n 1 "$tmp/anon.log" | grep -Eq '^layout 0x[0-9a-f]+ 0x[0-9a-f]+ [0-9]+ [0-9]+$' &&
 	grep -q -- '-7ffffffff000 rw-p 00000000 00:00 0 .*\[stack\]$' "$tmp/anon.log"
 check "layout header, no ASLR" $?
 

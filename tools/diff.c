@@ -42,8 +42,11 @@ const char diff_usage[] =
 "ASLR; and in the engine, in a process started from the layout the native\n"
 "run began with.  Every executed statement leaves a record (a system\n"
 "call's return and mincore's vector, a store's completion or signal, the\n"
-"bytes of a load, fork, exit, the maps text), and the two sequences of\n"
-"records are compared in order.\n"
+"bytes of a load, fork, exit, the maps text, an smaps entry, the status\n"
+"lines), and the two sequences of records are compared in order.  status()\n"
+"compares VmHWM, VmRSS and Rss* as growth since the script started (the\n"
+"executor's own pages are not the engine's), VmExe+VmLib as one figure,\n"
+"and leaves VmPTE out.\n"
 "\n"
 "  --exec CMD   run the native executor as `CMD usermm-native SCRIPT`\n"
 "               (through /bin/sh -c), e.g. --exec qemu-x86_64\n"
@@ -259,12 +262,16 @@ static void print_side(const char *who, const struct outcome *o, int line)
 		printf("  %s: %s\n", who, d);
 }
 
-static void print_maps(const struct outcome *k, const struct outcome *u)
+/* Both texts of a maps, smaps or status record, and the first line that
+ * differs (maps_compare's rule: a shmem inode is no difference). */
+static void print_texts(const struct outcome *k, const struct outcome *u)
 {
 	const char *kt = k->data ? (const char *)k->data : "";
 	const char *ut = u->data ? (const char *)u->data : "";
+	const char *what = k->kind == OC_MAPS ? "maps" : k->kind == OC_SMAPS ? "smaps" :
+			   "status";
 
-	printf("  maps differ at line %d\n--- kernel\n%s--- usermm\n%s",
+	printf("  %s differ at line %d\n--- kernel\n%s--- usermm\n%s", what,
 	       maps_compare(kt, ut, true), kt, ut);
 }
 
@@ -278,8 +285,9 @@ static void report(const char *path, const char *text, size_t len,
 	       text ? script_line(text, len, line, buf, sizeof(buf)) : "(script unreadable)");
 	print_side("kernel", k, line);
 	print_side("usermm", u, line);
-	if (k && u && k->kind == OC_MAPS && u->kind == OC_MAPS)
-		print_maps(k, u);
+	if (k && u && k->kind == u->kind &&
+	    (k->kind == OC_MAPS || k->kind == OC_SMAPS || k->kind == OC_STATUS))
+		print_texts(k, u);
 }
 
 int diff_logs(const char *path, const struct outcome_log *kernel,

@@ -45,6 +45,17 @@
  *  7. store/load access memory one byte at a time through volatile
  *     pointers, in ascending order, under SIGSEGV/SIGBUS handlers that
  *     siglongjmp back with si_signo, si_code and si_addr.
+ *  8. status() compares RSS "since start", so the executor's own pages
+ *     must not come and go while the script runs: setup makes every page
+ *     of its own VMAs resident (writable ones written, none left on the
+ *     zero page) before the snapshot, which also records status as the
+ *     baseline and puts its VmPeak in the layout header (the engine's main
+ *     process starts below the peak the executor's setup reached).  A
+ *     forked process gets the executor's anonymous pages by fork but not
+ *     its text (a VMA without an anon_vma is not copied), so it touches
+ *     its own VMAs again before it serves: its RSS is then the snapshot's
+ *     plus what fork copied of the script's memory, as in the engine, and
+ *     the same baseline serves every process.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +71,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "trace.h"
+#include "proctext.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -81,7 +93,8 @@
 
 /* ---- statements ----------------------------------------------------------- */
 
-enum op { OP_NONE, OP_SYSCALL, OP_STORE, OP_LOAD, OP_FORK, OP_EXIT, OP_MAPS };
+enum op { OP_NONE, OP_SYSCALL, OP_STORE, OP_LOAD, OP_FORK, OP_EXIT, OP_MAPS, OP_SMAPS,
+	  OP_STATUS };
 
 struct call_desc {
 	const char *name;
@@ -142,7 +155,8 @@ struct cmd {
 	unsigned long args[6];         /* resolved registers; REAP: pid */
 };
 
-enum rep_kind { REP_RET, REP_OK, REP_SIGNAL, REP_LOAD, REP_FORK, REP_MAPS, REP_ERROR };
+enum rep_kind { REP_RET, REP_OK, REP_SIGNAL, REP_LOAD, REP_FORK, REP_MAPS, REP_SMAPS,
+		REP_STATUS, REP_ERROR };
 
 struct reply {
 	int kind;
@@ -503,6 +517,14 @@ static int classify(struct stmt *s)
 		{ "exit", OP_EXIT, 1 }, { "exit_group", OP_EXIT, 1 }, { "maps", OP_MAPS, 0 },
 	};
 
+	if (!strcmp(s->l.name, "smaps") || !strcmp(s->l.name, "status")) {
+		int is_smaps = s->l.name[1] == 'm';
+
+		s->op = is_smaps ? OP_SMAPS : OP_STATUS;
+		if (is_smaps ? s->l.nargs < 1 || s->l.nargs > 2 : s->l.nargs != 0)
+			return bad(s, "%s: wrong number of arguments", s->l.name);
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
 		if (!strcmp(s->l.name, ext[i].name)) {
 			s->op = ext[i].op;
@@ -526,9 +548,11 @@ static int arg_ok(const struct stmt *s, int i)
 	const struct call_desc *c = s->call;
 
 	if (k == TR_ARG_INT || k == TR_ARG_NULL || k == TR_ARG_VAR)
-		return !(s->op == OP_STORE && i == 1);
+		return !((s->op == OP_STORE || s->op == OP_SMAPS) && i == 1);
 	if (s->op == OP_STORE)
 		return i == 1 && k == TR_ARG_STR && !s->l.args[i].truncated;
+	if (s->op == OP_SMAPS)         /* smaps(ADDR, "Field") */
+		return i == 1 && k == TR_ARG_STR;
 	if (s->op != OP_SYSCALL)
 		return 0;
 	if (k == TR_ARG_STR)
@@ -552,6 +576,8 @@ static int result_ok(const struct stmt *s)
 		return k == TR_RES_NONE || k == TR_RES_BIND;
 	case OP_EXIT:
 		return k == TR_RES_NONE || k == TR_RES_UNKNOWN;
+	case OP_SMAPS:                 /* a field's value in kB */
+		return k == TR_RES_NONE || (k == TR_RES_VALUE && s->l.nargs == 2);
 	default:
 		return k == TR_RES_NONE;
 	}
@@ -796,6 +822,64 @@ static void touch_stack(void)
 	buf[0] = 0;
 }
 
+/* ---- the executor's own pages (design note 8) -------------------------------- */
+
+#define MAX_OWN 64
+
+/* The executor's own VMAs, as the layout snapshot lists them. */
+static struct { unsigned long start, end; int writable; } g_own[MAX_OWN];
+static int g_nown;
+static struct status_mem g_base;   /* status at the snapshot */
+
+static long read_proc(const char *path, unsigned char *buf, size_t cap);
+
+/* One maps line: remember its range unless it is PROT_NONE or [vvar*] /
+ * [vsyscall], which have no pages of their own to touch. */
+static void own_add(const char *line, size_t len)
+{
+	const char *perms = memchr(line, ' ', len);
+	unsigned long a, b;
+
+	if (g_nown == MAX_OWN || !proc_vma_line(line, len, &a, &b) || !perms ||
+	    perms[1] != 'r' || memmem(line, len, "[vvar", 5) ||
+	    memmem(line, len, "[vsyscall]", 10))
+		return;
+	g_own[g_nown].start = a;
+	g_own[g_nown].end = b;
+	g_own[g_nown++].writable = perms[2] == 'w' && perms[4] == 'p';
+}
+
+static int own_ranges(void)
+{
+	long n = read_proc("/proc/self/maps", g_data, DATA_MAX);
+	const char *p = (const char *)g_data, *nl;
+
+	if (n < 0)
+		return -1;
+	for (g_nown = 0; (nl = strchr(p, '\n')); p = nl + 1)
+		own_add(p, (size_t)(nl - p));
+	return 0;
+}
+
+/* Make every page of the executor's own VMAs resident (writable ones
+ * written, so none is left on the zero page), so that its RSS does not
+ * move while the script runs. */
+static void own_touch(void)
+{
+	if (sigsetjmp(g_jmp, 1))
+		return;
+	g_guarded = 1;
+	for (int i = 0; i < g_nown; i++)
+		for (unsigned long a = g_own[i].start; a < g_own[i].end; a += PAGE) {
+			volatile unsigned char *q = (volatile unsigned char *)a;
+			unsigned char c = *q;
+
+			if (g_own[i].writable)
+				*q = c;
+		}
+	g_guarded = 0;
+}
+
 /* ---- snapshot ----------------------------------------------------------------- */
 
 /* Read a /proc file into buf (NUL-terminated); its length, or -1. */
@@ -833,10 +917,13 @@ static unsigned long read_start_brk(void)
 
 static int snapshot(void)
 {
-	long n = read_proc("/proc/self/maps", g_data, DATA_MAX);
+	long n = read_proc("/proc/self/status", g_data, DATA_MAX);
 	unsigned long brk = (unsigned long)syscall(SYS_brk, 0);
 	unsigned long start_brk = read_start_brk();
 
+	if (n < 0 || status_parse((const char *)g_data, (size_t)n, &g_base))
+		return -1;
+	n = read_proc("/proc/self/maps", g_data, DATA_MAX);
 	if (n < 0)
 		return -1;
 	wb_str(&g_out, "layout ");
@@ -845,6 +932,8 @@ static int snapshot(void)
 	wb_hex(&g_out, brk);
 	wb_str(&g_out, " ");
 	wb_udec(&g_out, (unsigned long)n);
+	wb_str(&g_out, " ");
+	wb_udec(&g_out, g_base.peak);
 	wb_str(&g_out, "\n");
 	wb_mem(&g_out, g_data, (size_t)n);
 	wb_flush(&g_out);
@@ -916,12 +1005,48 @@ static void exec_maps(void)
 	g_rep_data = g_data;
 }
 
+/* smaps(ADDR): the entry of the VMA holding ADDR (empty when none). */
+static void exec_smaps(unsigned long addr)
+{
+	long n = read_proc("/proc/self/smaps", g_data, DATA_MAX);
+	size_t off = 0;
+
+	if (n < 0) {
+		rep_error("cannot read /proc/self/smaps (or it is over 1 MiB)");
+		return;
+	}
+	g_rep.kind = REP_SMAPS;
+	g_rep.len = proc_smaps_entry((const char *)g_data, (size_t)n, addr, &off);
+	g_rep_data = g_data + off;
+}
+
+static char g_status[1024];
+
+/* status(): the comparable lines (proctext.h), RSS since the snapshot. */
+static void exec_status(void)
+{
+	long n = read_proc("/proc/self/status", g_data, DATA_MAX);
+	struct status_mem m;
+
+	if (n < 0 || status_parse((const char *)g_data, (size_t)n, &m)) {
+		rep_error("cannot read the memory lines of /proc/self/status");
+		return;
+	}
+	g_rep.kind = REP_STATUS;
+	g_rep.len = status_compared(g_status, sizeof(g_status), &m, &g_base, 0);
+	g_rep_data = (const unsigned char *)g_status;
+}
+
 /* 1 in the new process (which must not reply), else 0. */
 static int exec_fork(int child_slot)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* The executor's text is not copied (no anon_vma): fault it
+		 * back now, so the child's RSS is the snapshot's plus what
+		 * fork copied of the script's memory (design note 8). */
+		own_touch();
 		g_slot = child_slot;
 		return 1;
 	}
@@ -948,6 +1073,12 @@ static int exec_stmt(const struct stmt *s, const unsigned long *a)
 		break;
 	case OP_MAPS:
 		exec_maps();
+		break;
+	case OP_SMAPS:
+		exec_smaps(a[0]);
+		break;
+	case OP_STATUS:
+		exec_status();
 		break;
 	case OP_FORK:
 		return exec_fork((int)a[0]);
@@ -1234,6 +1365,13 @@ static void log_reply(void)
 		else
 			log_ret(g_rep.ret);
 		break;
+	case REP_SMAPS:
+	case REP_STATUS:
+		wb_str(&g_out, g_rep.kind == REP_SMAPS ? "smaps " : "status ");
+		wb_udec(&g_out, g_rep.len);
+		wb_str(&g_out, "\n");
+		wb_mem(&g_out, g_rep_data, g_rep.len);
+		break;
 	case REP_MAPS:
 		wb_str(&g_out, "maps ");
 		wb_udec(&g_out, g_rep.len);
@@ -1437,6 +1575,29 @@ static int check_read_bytes(const struct stmt *s)
 	return 1;
 }
 
+/* smaps(ADDR, "Field") = N: the field's value in the entry. */
+static int check_smaps_field(const struct stmt *s)
+{
+	const struct tr_result *w = &s->l.res;
+	unsigned long v;
+	struct wb g = { -1, g_gotbuf, sizeof(g_gotbuf), 0 };
+
+	if (s->l.nargs < 2 || w->kind != TR_RES_VALUE)
+		return 0;
+	if (!proc_field((const char *)g_rep_data, g_rep.len, s->l.args[1].str, &v) &&
+	    v == w->value)
+		return 0;
+	g_gotbuf[0] = '\0';
+	if (!g_rep.len)
+		wb_str(&g, "no VMA there");
+	else if (proc_field((const char *)g_rep_data, g_rep.len, s->l.args[1].str, &v))
+		wb_str(&g, "no such field");
+	else
+		wb_udec(&g, v);
+	report_differs(s, exp_text(w), g_gotbuf);
+	return 1;
+}
+
 /* 0 held, 1 differed (reported), 2 bad input (reported). */
 static int check_stmt(const struct stmt *s)
 {
@@ -1445,6 +1606,10 @@ static int check_stmt(const struct stmt *s)
 
 	if (s->op == OP_MAPS)
 		return check_maps(s);
+	if (s->op == OP_SMAPS)
+		return check_smaps_field(s);
+	if (s->op == OP_STATUS)
+		return 0;
 	ok = s->op == OP_SYSCALL || s->op == OP_FORK ? ret_matches(s) : access_matches(s);
 	if (!ok) {
 		report_differs(s, exp_text(w), got_text());
@@ -1568,6 +1733,11 @@ static int setup(const char *path)
 		g_rt[k].pidfd = -1;
 	round_heap();
 	touch_stack();
+	if (own_ranges()) {
+		perror("usermm-native: reading /proc/self/maps");
+		return 2;
+	}
+	own_touch();
 	return 0;
 }
 

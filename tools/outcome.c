@@ -80,7 +80,10 @@ void outcome_write(FILE *f, const struct outcome *o)
 		fprintf(f, "exit %ld", o->ret);
 		break;
 	case OC_MAPS:
-		fprintf(f, "maps %zu\n", o->len);
+	case OC_SMAPS:
+	case OC_STATUS:
+		fprintf(f, "%s %zu\n", o->kind == OC_MAPS ? "maps" :
+			o->kind == OC_SMAPS ? "smaps" : "status", o->len);
 		if (o->len)
 			fwrite(o->data, 1, o->len, f);
 		break;
@@ -307,9 +310,17 @@ static int parse_body(struct cur *c, struct outcome *o)
 	if (!eat(c, "exit"))
 		return o->kind = OC_EXIT, eat(c, " ") || snum(c, &o->ret);
 	if (!eat(c, "maps "))
-		return o->kind = OC_MAPS, num(c, 10, &n) || text_block(c, n, &o->data) ? -1 :
-			(o->len = n, 0);
-	return -1;
+		o->kind = OC_MAPS;
+	else if (!eat(c, "smaps "))
+		o->kind = OC_SMAPS;
+	else if (!eat(c, "status "))
+		o->kind = OC_STATUS;
+	else
+		return -1;
+	if (num(c, 10, &n) || text_block(c, n, &o->data))
+		return -1;
+	o->len = n;
+	return 0;
 }
 
 static int parse_record(struct cur *c, struct outcome_log *log)
@@ -338,6 +349,7 @@ static int parse_layout(struct cur *c, struct outcome_log *log)
 
 	if (eat(c, "layout ") || num(c, 16, &log->start_brk) || eat(c, " ") ||
 	    num(c, 16, &log->brk) || eat(c, " ") || num(c, 10, &n) ||
+	    (!at_eol(c) && (eat(c, " ") || num(c, 10, &log->peak_kb))) ||
 	    text_block(c, n, &text))
 		return fail(c, "malformed layout header");
 	log->layout_maps = (char *)text;
@@ -372,6 +384,22 @@ static int same_bytes(const struct outcome *a, const struct outcome *b)
 	return a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
 }
 
+/* The heading maps lines by maps_compare's rule, the figures exactly. */
+static int smaps_equal(const struct outcome *a, const struct outcome *b)
+{
+	const char *at = a->data ? (const char *)a->data : "";
+	const char *bt = b->data ? (const char *)b->data : "";
+	const char *an = strchr(at, '\n'), *bn = strchr(bt, '\n');
+	size_t ah = an ? (size_t)(an - at) : strlen(at), bh = bn ? (size_t)(bn - bt) : strlen(bt);
+	char *ahead = strndup(at, ah), *bhead = strndup(bt, bh);
+	int same = ahead && bhead && maps_compare(ahead, bhead, true) == 0 &&
+		   !strcmp(at + ah, bt + bh);
+
+	free(ahead);
+	free(bhead);
+	return same;
+}
+
 int outcome_equal(const struct outcome *a, const struct outcome *b)
 {
 	if (a->line != b->line || a->kind != b->kind)
@@ -388,6 +416,10 @@ int outcome_equal(const struct outcome *a, const struct outcome *b)
 	case OC_MAPS:
 		return maps_compare(a->data ? (const char *)a->data : "",
 				    b->data ? (const char *)b->data : "", true) == 0;
+	case OC_SMAPS:
+		return smaps_equal(a, b);
+	case OC_STATUS:
+		return same_bytes(a, b);
 	case OC_OK:
 	case OC_FORK:
 		return 1;
@@ -476,6 +508,13 @@ void outcome_describe(const struct outcome *o, char *buf, size_t size)
 		break;
 	case OC_MAPS:
 		add(buf, size, &len, "maps (%zu bytes)", o->len);
+		break;
+	case OC_SMAPS:
+		add(buf, size, &len, o->len ? "smaps (%zu bytes)" : "smaps (no VMA there)",
+		    o->len);
+		break;
+	case OC_STATUS:
+		add(buf, size, &len, "status (%zu bytes)", o->len);
 		break;
 	}
 }

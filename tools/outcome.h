@@ -21,6 +21,12 @@
  *   L<line> exit <status>               a process exited (exit(N) line)
  *   L<line> maps <nbytes>               maps(): followed by exactly nbytes of
  *                                       /proc/PID/maps text, then a newline
+ *   L<line> smaps <nbytes>              smaps(ADDR[, "Field"]): the smaps
+ *                                       entry of the VMA holding ADDR (0
+ *                                       bytes when none does), as for maps
+ *   L<line> status <nbytes>             status(): the comparable memory
+ *                                       lines (tools/proctext.h:
+ *                                       status_compared), as for maps
  *
  * A store writes its bytes one at a time in ascending address order, so one
  * that faults part-way has written the bytes before the faulting one on both
@@ -29,8 +35,12 @@
  * The native executor's log opens with the layout it started from, which the
  * engine takes as its initial process:
  *
- *   layout <start_brk hex> <brk hex> <nbytes>
+ *   layout <start_brk hex> <brk hex> <nbytes>[ <VmPeak kB>]
  *   <exactly nbytes of /proc/self/maps text>
+ *
+ * VmPeak is the executor's at that moment: its setup may have reached a
+ * higher total than the layout's, and status() of the first process
+ * reports at least that much on both sides.
  */
 #ifndef USERMM_OUTCOME_H
 #define USERMM_OUTCOME_H
@@ -46,6 +56,8 @@ enum outcome_kind {
 	OC_FORK,
 	OC_EXIT,     /* ret: status */
 	OC_MAPS,     /* data/len: the maps text */
+	OC_SMAPS,    /* data/len: one smaps entry */
+	OC_STATUS,   /* data/len: the comparable status lines */
 };
 
 struct outcome {
@@ -62,6 +74,7 @@ struct outcome {
 
 struct outcome_log {
 	unsigned long start_brk, brk;   /* layout header (native logs) */
+	unsigned long peak_kb;          /* its VmPeak (0 when not given) */
 	char *layout_maps;              /* NULL when the log has no header */
 	struct outcome *v;
 	size_t n, cap;
@@ -75,8 +88,9 @@ int outcome_log_parse(const char *text, size_t len, struct outcome_log *log);
 /* Append a copy of @o (data copied); 0 or -1 on ENOMEM. */
 int outcome_log_add(struct outcome_log *log, const struct outcome *o);
 void outcome_log_free(struct outcome_log *log);
-/* 1 when two records say the same thing.  Maps texts are compared with
- * maps_compare's rule (inodes of "/dev/zero (deleted)" are not compared). */
+/* 1 when two records say the same thing.  Maps texts, and the maps line
+ * heading an smaps entry, are compared with maps_compare's rule (inodes of
+ * "/dev/zero (deleted)" are not compared); the rest byte for byte. */
 int outcome_equal(const struct outcome *a, const struct outcome *b);
 /* One record in words, for reports ("ret 0x7ffff7ff5000", "SIGSEGV
  * SEGV_ACCERR at 0x...", "load 68 69", ...). */

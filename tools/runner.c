@@ -7,8 +7,11 @@
  * the result written on the line.  Memory statements: store(ADDR, "bytes"),
  * load(ADDR, LEN) = "bytes", fork() = $c (then "$c "-prefixed lines run in
  * the child), exit(N); their results may be a signal ("SIGSEGV
- * SEGV_ACCERR").  With r->log set, every statement's outcome is recorded
- * in the format of outcome.h, for `usermm diff`.
+ * SEGV_ACCERR").  Views: maps(), smaps(ADDR) (the entry of the VMA
+ * holding ADDR), smaps(ADDR, "Field") = N (one field checked, in kB),
+ * status() (the memory lines of /proc/PID/status).  With r->log set, every
+ * statement's outcome is recorded in the format of outcome.h, for `usermm
+ * diff`; status() is then recorded in its comparable form (proctext.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include "runner.h"
 #include "outcome.h"
+#include "proctext.h"
 
 struct call_desc {
 	const char *name;
@@ -729,6 +733,129 @@ static int run_maps(struct runner *r, um_proc *p, const struct tr_line *l)
 	return 0;
 }
 
+/* The smaps entry of the VMA holding @addr (malloc'ed, NUL-terminated). */
+static char *smaps_text(um_proc *p, unsigned long addr, size_t *len)
+{
+	size_t n = um_smaps_vma(p, addr, NULL, 0);
+	char *t = malloc(n + 1);
+
+	if (t)
+		um_smaps_vma(p, addr, t, n + 1);
+	*len = n;
+	return t;
+}
+
+/* The status lines (malloc'ed, NUL-terminated). */
+static char *status_text(um_proc *p, size_t *len)
+{
+	size_t n = um_status(p, NULL, 0);
+	char *t = malloc(n + 1);
+
+	if (t)
+		um_status(p, t, n + 1);
+	*len = n;
+	return t;
+}
+
+static int record_text(struct runner *r, const struct tr_line *l, enum outcome_kind kind,
+		       char *text, size_t len)
+{
+	struct outcome o = { .line = l->lineno, .kind = kind, .len = len,
+			     .data = (unsigned char *)text };
+
+	return record(r, &o);
+}
+
+/* smaps(ADDR, "Field") = N: the field's value (kB) in the entry. */
+static int check_smaps_field(struct runner *r, const struct tr_line *l,
+			     const char *text, size_t len)
+{
+	const char *field = l->args[1].str;
+	unsigned long v = 0;
+	int missing = proc_field(text, len, field, &v);
+
+	if (r->out)
+		fprintf(r->out, "%.*s = %lu\n", (int)(strchr(l->raw, ')') - l->raw + 1),
+			l->raw, v);
+	if (l->res.kind != TR_RES_VALUE || (!missing && v == l->res.value))
+		return 0;
+	fprintf(stderr, "%s:%d: result differs\n  call:     %s\n  expected: %lu\n"
+		"  got:      ", r->file, l->lineno, l->raw, l->res.value);
+	if (!len)
+		fprintf(stderr, "no VMA there\n");
+	else if (missing)
+		fprintf(stderr, "no field %s\n", field);
+	else
+		fprintf(stderr, "%lu\n", v);
+	r->mismatches++;
+	return 1;
+}
+
+static int run_smaps(struct runner *r, um_proc *p, const struct tr_line *l)
+{
+	unsigned long addr;
+	size_t len;
+	char *text;
+	int err;
+
+	if (l->nargs < 1 || l->nargs > 2 ||
+	    (l->nargs == 2 && l->args[1].kind != TR_ARG_STR) ||
+	    (l->res.kind != TR_RES_NONE && (l->nargs != 2 || l->res.kind != TR_RES_VALUE))) {
+		report(r, l->lineno, "%s", "smaps takes an address, or an address and a "
+		       "\"Field\" whose value in kB may follow: smaps($a, \"Rss\") = 8");
+		return 2;
+	}
+	if ((err = access_addr(r, l, &addr)))
+		return err;
+	if (!(text = smaps_text(p, addr, &len)))
+		return 2;
+	if (r->out && l->nargs == 1)
+		fputs(len ? text : "(no VMA there)\n", r->out);
+	err = record_text(r, l, OC_SMAPS, text, len);
+	if (!err && l->nargs == 2)
+		err = check_smaps_field(r, l, text, len);
+	free(text);
+	return err;
+}
+
+/* In a diff the comparable form (proctext.h): the engine starts with no
+ * pages, so its figures are already "since start". */
+static int record_status(struct runner *r, um_proc *p, const struct tr_line *l,
+			 const char *text, size_t len)
+{
+	struct status_mem now, base = { 0 };
+	char cmp[1024];
+	size_t n;
+
+	if (status_parse(text, len, &now)) {
+		report(r, l->lineno, "%s", "status: the engine's status lines are incomplete");
+		return 2;
+	}
+	n = status_compared(cmp, sizeof(cmp), &now, &base,
+			    p == r->proc ? r->peak_floor_kb : 0);
+	return record_text(r, l, OC_STATUS, cmp, n < sizeof(cmp) ? n : sizeof(cmp) - 1);
+}
+
+static int run_status(struct runner *r, um_proc *p, const struct tr_line *l)
+{
+	size_t len;
+	char *text;
+	int err = 0;
+
+	if (l->nargs || l->res.kind != TR_RES_NONE) {
+		report(r, l->lineno, "%s", "status takes no arguments and has no result");
+		return 2;
+	}
+	if (!(text = status_text(p, &len)))
+		return 2;
+	if (r->out)
+		fputs(text, r->out);
+	if (r->log)
+		err = record_status(r, p, l, text, len);
+	free(text);
+	return err;
+}
+
 int runner_line(struct runner *r, const struct tr_line *l)
 {
 	um_proc *p;
@@ -752,6 +879,10 @@ int runner_line(struct runner *r, const struct tr_line *l)
 	}
 	if (!strcmp(l->name, "maps"))
 		return run_maps(r, p, l);
+	if (!strcmp(l->name, "smaps"))
+		return run_smaps(r, p, l);
+	if (!strcmp(l->name, "status"))
+		return run_status(r, p, l);
 	if (!strcmp(l->name, "store"))
 		return run_store(r, p, l);
 	if (!strcmp(l->name, "load"))
@@ -843,6 +974,7 @@ int runner_engine_outcomes(const char *path, const struct outcome_log *native,
 	r.file = path;
 	r.log = out;
 	r.ignore_shmem_ino = true;
+	r.peak_floor_kb = native->peak_kb;
 	st = r.proc ? proc_from_layout(r.proc, native, path) : 2;
 	while (st != 2 && (n = getline(&buf, &cap, f)) >= 0) {
 		struct tr_line l;

@@ -32,6 +32,9 @@ struct runner {
 	int maps_line;            /* line of the maps() call being checked */
 	um_proc *maps_proc;       /* the process it showed */
 	bool ignore_shmem_ino;    /* replay: "/dev/zero (deleted)" inodes differ */
+	unsigned long peak_floor_kb; /* diff: the native VmPeak at its snapshot;
+	                           * status() of the first process reports at
+	                           * least that (outcome.h) */
 	bool check_vectors;       /* run: compare mincore vectors as written.
 	                           * Not in replay: whether a file page is
 	                           * resident depends on the host's page cache

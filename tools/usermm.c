@@ -40,7 +40,7 @@ static const char usage_main[] =
 "Run `usermm COMMAND --help` for a command's options.\n";
 
 static const char usage_run[] =
-"usage: usermm run [--quiet] SCRIPT\n"
+"usage: usermm run [--quiet] [--smaps] [--status] SCRIPT\n"
 "\n"
 "Runs SCRIPT (use - for standard input) in a fresh process laid out like a\n"
 "static program under `setarch -R`: [stack], [vvar], [vvar_vclock], [vdso],\n"
@@ -51,6 +51,9 @@ static const char usage_run[] =
 "  mprotect($a+0x1000, 4096, PROT_READ) = 0\n"
 "  munmap($a, 4096) = -1 EINVAL (Invalid argument)\n"
 "  maps()            print /proc/PID/maps; maps lines that follow are checked\n"
+"  smaps($a)         print the /proc/PID/smaps entry of the VMA holding $a\n"
+"  smaps($a, \"Rss\") = 8   check one of its fields (kB)\n"
+"  status()          print the memory lines of /proc/PID/status\n"
 "  # comment\n"
 "A result after '=' is checked; '= $name' binds it; no '=' just runs the call.\n"
 "Calls: mmap munmap mprotect brk mremap madvise mlock mlock2 munlock mlockall\n"
@@ -65,6 +68,8 @@ static const char usage_run[] =
 "  $c exit(0)                     the child exits (shared pages written back)\n"
 "\n"
 "  --quiet          do not echo calls, only report differences\n"
+"  --smaps          at the end, print the first process's whole smaps\n"
+"  --status         at the end, print the first process's status lines\n"
 "  --aslr SEED      randomise the layout (as without setarch -R), from SEED\n"
 "  --legacy-layout  allocate bottom-up from task_size/3 (vm.legacy_va_layout)\n"
 "  --page-size SIZE 4K (default), 16K or 64K: arm64's page sizes; alignment,\n"
@@ -150,6 +155,16 @@ static unsigned long parse_size(const char *t)
 	return v << shift;
 }
 
+/* --smaps, --status: the views of the first process when the script ends
+ * (nothing once it has exited). */
+static void print_views(um_proc *p, int smaps, int status)
+{
+	if (p && smaps)
+		um_smaps_print(p, stdout);
+	if (p && status)
+		um_status_print(p, stdout);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct um_engine_config ecfg = { .overcommit_memory = -1, .thp_enabled = 1 };
@@ -159,7 +174,7 @@ static int cmd_run(int argc, char **argv)
 	const char *file = NULL;
 	struct um_proc_config cfg = { .cap_ipc_lock = -1, .cap_sys_rawio = -1,
 				      .cap_sys_resource = -1 };
-	int quiet = 0, st = 0, got;
+	int quiet = 0, st = 0, got, smaps = 0, status = 0;
 	char *end;
 
 	for (int i = 0; i < argc; i++) {
@@ -168,6 +183,10 @@ static int cmd_run(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--smaps")) {
+			smaps = 1;
+		} else if (!strcmp(argv[i], "--status")) {
+			status = 1;
 		} else if (!strcmp(argv[i], "--aslr") && i + 1 < argc) {
 			cfg.randomize = 1;
 			cfg.seed = strtoull(argv[++i], &end, 0);
@@ -233,6 +252,7 @@ static int cmd_run(int argc, char **argv)
 		st = 2;
 	if (!st && r.mismatches)
 		st = 1;
+	print_views(r.proc, smaps, status);
 	runner_free(&r);
 	um_proc_free(r.proc);
 	um_engine_free(r.engine);

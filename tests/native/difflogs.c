@@ -52,8 +52,8 @@ static int roundtrip(const char *path)
 	if (load(path, &log))
 		return 2;
 	if (log.layout_maps)
-		printf("layout 0x%lx 0x%lx %zu\n%s", log.start_brk, log.brk,
-		       strlen(log.layout_maps), log.layout_maps);
+		printf("layout 0x%lx 0x%lx %zu %lu\n%s", log.start_brk, log.brk,
+		       strlen(log.layout_maps), log.peak_kb, log.layout_maps);
 	for (size_t i = 0; i < log.n; i++)
 		outcome_write(stdout, &log.v[i]);
 	outcome_log_free(&log);
