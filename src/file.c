@@ -239,6 +239,7 @@ long sys_openat(struct fd_table *t, long dirfd, const char *path,
 {
 	int hdir = AT_FDCWD, hfd, err;
 	struct um_file *f, *dir;
+	struct address_space *as;
 	long fd;
 
 	if (!path)
@@ -257,6 +258,12 @@ long sys_openat(struct fd_table *t, long dirfd, const char *path,
 		close(hfd);
 		return err;
 	}
+	/* O_TRUNC of an inode already cached truncates the cache too (every
+	 * open file and mapping of it sees size 0: do_truncate), O_RDONLY
+	 * included: the host's open did truncate the file. */
+	if ((flags & O_TRUNC) && t->phys &&
+	    f->kind == FILE_REGULAR && (as = mapping_lookup(t->phys, f)))
+		truncate_pagecache(t->phys, as, 0);
 	fd = fdt_install(t, f);
 	if (fd < 0)
 		file_put(f);
@@ -290,13 +297,14 @@ long sys_dup(struct fd_table *t, unsigned long fd)
 
 long sys_ftruncate(struct fd_table *t, unsigned long fd, unsigned long length)
 {
-	struct um_file *f = fdt_get(t, (unsigned int)fd);
+	struct um_file *f;
 	struct address_space *as;
 
+	if ((long)length < 0)
+		return -EINVAL;   /* do_sys_ftruncate checks before the descriptor */
+	f = fdt_get(t, (unsigned int)fd);
 	if (!f || f->kind == FILE_PATH_ONLY)
 		return -EBADF;
-	if ((long)length < 0)
-		return -EINVAL;
 	if (f->host_fd < 0 || f->kind != FILE_REGULAR || !(f->fmode & FMODE_WRITE))
 		return -EINVAL;
 	if (ftruncate(f->host_fd, (off_t)length) < 0)

@@ -430,10 +430,16 @@ long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 
 		if (!(pfn = mapping_get_page(ph, as, pos >> PAGE_SHIFT)))
 			return done ? (long)done : -ENOMEM;
-		if (pos > as->size)
+		/* Past the end the file grows to the write's offset even when
+		 * no byte can be copied (ext4's write_end sets i_size to pos +
+		 * copied), and that page holds data from then on: dirty, so
+		 * writeback makes the host file agree. */
+		bool grows = pos > as->size;
+
+		if (grows)
 			mapping_extend(ph, as, pos);   /* the gap reads as zeros */
 		c = io_copy_from(b, pfn_data(ph, pfn) + off, n);
-		if (c && !as->shmem)
+		if ((c || grows) && !as->shmem)
 			page_set_flags(pfn_page(ph, pfn), PG_DIRTY);
 		frame_put(ph, pfn);
 		done += c;

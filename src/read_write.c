@@ -157,13 +157,15 @@ static long host_rw(struct um_file *f, struct io_buf *b, unsigned long count,
 static long do_read(struct fd_table *t, unsigned long fd, struct io_buf *b,
 		    unsigned long count, unsigned long *pos)
 {
-	struct um_file *f = file_for(t, fd, FMODE_READ);
+	struct um_file *f;
 	struct address_space *as;
 	unsigned long p;
 	long ret;
 	int err;
 
-	if (!f)
+	if (pos && (long)*pos < 0)
+		return -EINVAL;   /* ksys_pread64 checks before the descriptor */
+	if (!(f = file_for(t, fd, FMODE_READ)))
 		return -EBADF;
 	if (pos && !seekable(f))
 		return -ESPIPE;
@@ -194,13 +196,15 @@ static long do_read(struct fd_table *t, unsigned long fd, struct io_buf *b,
 static long do_write(struct fd_table *t, unsigned long fd, struct io_buf *b,
 		     unsigned long count, unsigned long *pos)
 {
-	struct um_file *f = file_for(t, fd, FMODE_WRITE);
+	struct um_file *f;
 	struct address_space *as;
 	unsigned long p;
 	long ret;
 	int err;
 
-	if (!f)
+	if (pos && (long)*pos < 0)
+		return -EINVAL;   /* ksys_pwrite64 checks before the descriptor */
+	if (!(f = file_for(t, fd, FMODE_WRITE)))
 		return -EBADF;
 	if (pos && !seekable(f))
 		return -ESPIPE;
@@ -327,8 +331,13 @@ static long file_llseek(struct phys *ph, struct um_file *f, long off, int whence
 			base = (unsigned long)st.st_size;
 		}
 		break;
-	default:
-		return seek_data_hole(ph, f, (unsigned long)off, whence);
+	default: {
+		long r = seek_data_hole(ph, f, (unsigned long)off, whence);
+
+		if (r >= 0)
+			f->pos = (unsigned long)r;   /* vfs_setpos, as for every whence */
+		return r;
+	}
 	}
 	off += (long)base;
 	if (off < 0 || (unsigned long)off > f->max_bytes)
