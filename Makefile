@@ -49,7 +49,7 @@ build/test/obj/tools/%.o: tools/%.c $(wildcard tools/*.h src/*.h include/*.h) | 
 	$(CC) $(CPPFLAGS) $(WARN) $(T_CFLAGS) -c $< -o $@
 build/test/libusermm.a: $(T_OBJ)
 	rm -f $@ && ar rcs $@ $^
-build/test/test_%: tests/test_%.c tests/check.h build/test/libusermm.a
+build/test/test_%: tests/test_%.c tests/check.h tests/fuzz/api_ops.h build/test/libusermm.a
 	$(CC) $(CPPFLAGS) -Itests $(WARN) $(T_CFLAGS) -o $@ $< build/test/libusermm.a
 build/test/usermm: tools/usermm.c build/test/libusermm.a
 	$(CC) $(CPPFLAGS) $(WARN) $(T_CFLAGS) -o $@ $< build/test/libusermm.a

@@ -303,6 +303,11 @@ int expand_stack(struct mm *mm, struct vma *v, unsigned long addr)
 	if ((v->vm_flags & VM_ACCOUNT) && !vm_enough_memory(mm, grow))
 		return -ENOMEM;
 	vma_set_range(mm, v, start, v->vm_end, v->vm_pgoff - grow);
+	/* Growing up to a GROWSDOWN neighbour (no guard gap between two
+	 * stacks) leaves them adjacent and unmerged, as Linux's
+	 * expand_downwards does: the validator's merge rule no longer holds. */
+	if (prev && prev->vm_end == start)
+		mm->allow_unmerged = true;
 	vm_stat_account(mm, v->vm_flags, (long)grow);
 	if (v->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
