@@ -270,6 +270,23 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, bool write)
 
 /* ---- loads and stores ----------------------------------------------------------------- */
 
+/* A copy in ascending address order, as x86's rep movsb does it.  The two
+ * ranges overlap only when read() or write() copies between a file's page
+ * and a shared mapping of that same page: then a destination above the
+ * source repeats the source's first bytes, as on Linux (a pwrite64 from a
+ * mapping of the file to 5 bytes further gives "0123401234..."). */
+static void copy_forward(unsigned char *dst, const unsigned char *src, size_t n)
+{
+	size_t step = (size_t)(dst - src);
+
+	if (dst <= src || dst >= src + n) {
+		memmove(dst, src, n);   /* forward order reads each byte first */
+		return;
+	}
+	for (size_t k = 0; k < n; k += step)   /* chunks that never overlap */
+		memcpy(dst + k, src + k, step < n - k ? step : n - k);
+}
+
 /* The frame behind @addr, ready for this access (faulting as a CPU would). */
 static int access_page(struct mm *mm, unsigned long addr, bool write,
 		       unsigned char **data)
@@ -324,9 +341,9 @@ int access_vm(struct mm *mm, unsigned long addr, void *buf, size_t len,
 			return r;
 		}
 		if (write)
-			memcpy(d, b, n);
+			copy_forward(d, b, n);
 		else
-			memcpy(b, d, n);
+			copy_forward(b, d, n);
 		addr += n;
 		b += n;
 		len -= n;
