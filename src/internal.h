@@ -82,6 +82,9 @@ int fault_page(struct mm *mm, struct vma *v, unsigned long addr, bool write);
 int access_vm(struct mm *mm, unsigned long addr, void *buf, size_t len,
 	      bool write, unsigned long *fault_addr);
 void zap_page_range(struct mm *mm, unsigned long start, unsigned long end);
+/* Guard pages (MADV_GUARD_INSTALL/REMOVE): markers that fault as unmapped. */
+int install_guard_markers(struct mm *mm, unsigned long start, unsigned long end);
+void clear_guard_markers(struct mm *mm, unsigned long start, unsigned long end);
 void change_protection(struct mm *mm, unsigned long start, unsigned long end,
 		       unsigned long newflags);
 int move_page_tables(struct mm *mm, unsigned long old, unsigned long new,

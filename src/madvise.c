@@ -11,9 +11,10 @@
  *             COLLAPSE GUARD_INSTALL GUARD_REMOVE: refuse the VMAs Linux
  *             refuses, then act on pages: DONTNEED zaps, WILLNEED reads a
  *             file's pages into the cache, REMOVE punches a hole (cache,
- *             mappings, host file).  Not modelled yet, with a comment where
- *             they belong: FREE's lazy reclaim, COLD/PAGEOUT, COLLAPSE,
- *             guard markers (GUARD_INSTALL only gives the VMA an anon_vma).
+ *             mappings, host file), GUARD_INSTALL/REMOVE set and clear
+ *             guard markers (memory.c).  Not modelled yet, with a comment
+ *             where they belong: FREE's lazy reclaim, COLD/PAGEOUT,
+ *             COLLAPSE.
  *   populate  POPULATE_READ POPULATE_WRITE: fault the range in page by page
  *             (no walk of the VMAs; the first hole is ENOMEM at once).
  *
@@ -277,21 +278,32 @@ static int madvise_remove(struct vma *v, unsigned long start, unsigned long end)
 	return 0;
 }
 
-static int madvise_guard_install(struct mm *mm, struct vma *v)
+/* Guard pages: the range's pages are zapped and each entry becomes a
+ * marker that faults SIGSEGV SEGV_MAPERR, reads as absent in mincore,
+ * survives MADV_DONTNEED and mprotect, moves with mremap and is inherited
+ * by fork; only MADV_GUARD_REMOVE and munmap clear it.  The VMA is not
+ * split. */
+static int madvise_guard_install(struct mm *mm, struct vma *v, unsigned long start,
+				 unsigned long end)
 {
+	int err;
+
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED))
 		return -EINVAL;
 	/* Guard markers make the page tables non-empty, so fork must copy
-	 * them: the VMA gets an anon_vma whatever its kind.
-	 * Not modelled yet: zap the range and install the markers (SIGSEGV). */
-	return anon_vma_prepare(mm, v);
+	 * them: the VMA gets an anon_vma whatever its kind. */
+	if ((err = anon_vma_prepare(mm, v)))
+		return err;
+	return mm->phys ? install_guard_markers(mm, start, end) : 0;
 }
 
-static int madvise_guard_remove(struct vma *v)
+static int madvise_guard_remove(struct mm *mm, struct vma *v, unsigned long start,
+				unsigned long end)
 {
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		return -EINVAL;
-	/* Not modelled yet: clear the range's guard markers. */
+	if (mm->phys)
+		clear_guard_markers(mm, start, end);
 	return 0;
 }
 
@@ -361,9 +373,9 @@ static int madvise_vma(struct mm *mm, struct vma **pv, unsigned long start,
 	case MADV_COLLAPSE:
 		return madvise_collapse(*pv, start, end);
 	case MADV_GUARD_INSTALL:
-		return madvise_guard_install(mm, *pv);
+		return madvise_guard_install(mm, *pv, start, end);
 	case MADV_GUARD_REMOVE:
-		return madvise_guard_remove(*pv);
+		return madvise_guard_remove(mm, *pv, start, end);
 	default:
 		return madvise_flags(mm, pv, start, end, behavior);
 	}

@@ -218,6 +218,8 @@ static int do_wp_page(struct mm *mm, struct vma *v, pte_t *e)
 static int handle_pte_fault(struct mm *mm, struct vma *v, pte_t *e,
 			    unsigned long addr, bool write)
 {
+	if (*e & PTE_GUARD)
+		return FAULT_MAPERR;   /* a guard page: as if nothing were there */
 	if (!(*e & PTE_PRESENT)) {
 		if (vma_is_anonymous(v))
 			return do_anonymous_page(mm, v, e, write);
@@ -369,6 +371,37 @@ void zap_page_range(struct mm *mm, unsigned long start, unsigned long end)
 	pte_walk_rev(&mm->pgt, start, end, zap_one, mm);
 }
 
+static int unguard_one(pte_t *e, unsigned long addr, void *arg)
+{
+	(void)addr, (void)arg;
+	if (*e & PTE_GUARD)
+		*e = 0;
+	return 0;
+}
+
+/* Remove the guard markers of [start, end) (MADV_GUARD_REMOVE, munmap):
+ * zapping pages keeps them, as Linux's MADV_DONTNEED does. */
+void clear_guard_markers(struct mm *mm, unsigned long start, unsigned long end)
+{
+	pte_walk_any(&mm->pgt, start, end, unguard_one, NULL);
+}
+
+/* MADV_GUARD_INSTALL: the pages of [start, end) go (their data with them)
+ * and each entry becomes a guard marker; -ENOMEM when a table cannot be
+ * had, the markers installed so far staying, as Linux's do. */
+int install_guard_markers(struct mm *mm, unsigned long start, unsigned long end)
+{
+	zap_page_range(mm, start, end);
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		pte_t *e = pte_lookup(mm->phys, &mm->pgt, a, true);
+
+		if (!e)
+			return -ENOMEM;
+		*e = PTE_GUARD;
+	}
+	return 0;
+}
+
 struct unmap_ctx {
 	struct mm *mm;
 	struct address_space *as;
@@ -457,11 +490,11 @@ int move_page_tables(struct mm *mm, unsigned long old, unsigned long new,
 {
 	struct move_ctx c = { mm, (long)(new - old), 0, 0 }, back;
 
-	pte_walk(&mm->pgt, old, old + len, move_one, &c);
+	pte_walk_any(&mm->pgt, old, old + len, move_one, &c);   /* guards go too */
 	if (!c.err)
 		return 0;
 	back = (struct move_ctx){ mm, (long)(old - new), 0, 0 };
-	pte_walk(&mm->pgt, new, new + (c.stop - old), move_one, &back);
+	pte_walk_any(&mm->pgt, new, new + (c.stop - old), move_one, &back);
 	return c.err;
 }
 
@@ -477,6 +510,10 @@ static int copy_one(pte_t *e, unsigned long addr, void *arg)
 	unsigned long pfn = pte_pfn(*e);
 	pte_t bits = *e & (PTE_WRITE | PTE_DIRTY);
 
+	if (to && (*e & PTE_GUARD)) {
+		*to = PTE_GUARD;   /* the child inherits guard pages */
+		return 0;
+	}
 	if (!to || (pfn != ZERO_PFN && page_map_full(pfn_page(c->src->phys, pfn))))
 		return -ENOMEM;
 	if (!c->shared && (bits & PTE_WRITE)) {
@@ -496,7 +533,7 @@ int copy_page_range(struct mm *dst, struct mm *src, struct vma *v)
 
 	if (!v->anon_vma)
 		return 0;
-	return pte_walk(&src->pgt, v->vm_start, v->vm_end, copy_one, &c);
+	return pte_walk_any(&src->pgt, v->vm_start, v->vm_end, copy_one, &c);
 }
 
 /* ---- populate ------------------------------------------------------------------------- */

@@ -273,6 +273,7 @@ void unmap_vma_pages(struct mm *mm, struct vma *v)
 	if (!mm->phys)
 		return;
 	zap_page_range(mm, v->vm_start, v->vm_end);
+	clear_guard_markers(mm, v->vm_start, v->vm_end);
 	if ((v->vm_flags & VM_SHARED) && as)
 		mapping_writeback(mm->phys, as, v->vm_pgoff,
 				  v->vm_pgoff + vma_pages(v) - 1);

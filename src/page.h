@@ -196,6 +196,9 @@ typedef uint64_t pte_t;
 #define PTE_WRITE    0x002ULL
 #define PTE_ACCESSED 0x020ULL
 #define PTE_DIRTY    0x040ULL
+/* Not present, no frame: a guard marker (MADV_GUARD_INSTALL), which faults
+ * as if nothing were mapped there (Linux's PTE_MARKER_GUARD). */
+#define PTE_GUARD    0x200ULL
 #define PTE_PFN_SHIFT 12
 static inline unsigned long pte_pfn(pte_t e) { return (unsigned long)(e >> PTE_PFN_SHIFT); }
 static inline pte_t mk_pte(unsigned long pfn, pte_t bits)
@@ -211,6 +214,9 @@ pte_t *pte_lookup(struct phys *ph, struct pgtable *pt, unsigned long addr, bool 
  * nonzero and returns that. */
 int pte_walk(struct pgtable *pt, unsigned long start, unsigned long end,
 	     int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg);
+/* The same for every entry in use: present ones and guard markers. */
+int pte_walk_any(struct pgtable *pt, unsigned long start, unsigned long end,
+		 int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg);
 /* The same, from the highest address down. */
 int pte_walk_rev(struct pgtable *pt, unsigned long start, unsigned long end,
 		 int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg);

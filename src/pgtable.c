@@ -77,7 +77,7 @@ static unsigned long level_span(int level)
 }
 
 static int walk_level(void **table, int level, unsigned long base,
-		      unsigned long start, unsigned long end,
+		      unsigned long start, unsigned long end, pte_t mask,
 		      int (*fn)(pte_t *, unsigned long, void *), void *arg)
 {
 	unsigned long span = level_span(level);
@@ -89,13 +89,13 @@ static int walk_level(void **table, int level, unsigned long base,
 		if (level == PT_LEVELS - 1) {
 			pte_t *e = &((pte_t *)table)[i];
 
-			if ((*e & PTE_PRESENT) && (r = fn(e, a, arg)))
+			if ((*e & mask) && (r = fn(e, a, arg)))
 				return r;
 			continue;
 		}
 		if (!table[i])
 			continue;
-		r = walk_level(table[i], level + 1, a, a > start ? a : start, end, fn, arg);
+		r = walk_level(table[i], level + 1, a, a > start ? a : start, end, mask, fn, arg);
 		if (r)
 			return r;
 	}
@@ -107,7 +107,15 @@ int pte_walk(struct pgtable *pt, unsigned long start, unsigned long end,
 {
 	if (!pt->root || start >= end)
 		return 0;
-	return walk_level(pt->root, 0, 0, start, end, fn, arg);
+	return walk_level(pt->root, 0, 0, start, end, PTE_PRESENT, fn, arg);
+}
+
+int pte_walk_any(struct pgtable *pt, unsigned long start, unsigned long end,
+		 int (*fn)(pte_t *e, unsigned long addr, void *arg), void *arg)
+{
+	if (!pt->root || start >= end)
+		return 0;
+	return walk_level(pt->root, 0, 0, start, end, PTE_PRESENT | PTE_GUARD, fn, arg);
 }
 
 /* walk_level from the top down: the same entries, in the reverse order. */
