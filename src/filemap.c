@@ -418,15 +418,23 @@ long filemap_read(struct phys *ph, struct address_space *as, unsigned long pos,
 /* Linux's generic_perform_write: each page is brought into the cache
  * (read from the host even when the write covers it whole: simpler, and
  * only slower), the bytes copied in, the page dirtied; the file grows by
- * what was copied, and a gap left past the old end reads as zeros. */
+ * what was copied, and a gap left past the old end reads as zeros.
+ *
+ * A copy that stops short is not the end: Linux commits the bytes that
+ * did copy and goes on, and after a copy of nothing at a position past
+ * EOF (which still moves i_size up to it) it faults the source in and
+ * tries once more.  Both matter when the buffer is a shared mapping of the
+ * file itself, lying past EOF until the write grows the file under it. */
 long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 		   unsigned long count, struct io_buf *b)
 {
 	unsigned long done = 0;
+	bool retried = false;
 
 	while (done < count) {
 		unsigned long off = offset_in_page(pos), pfn;
 		size_t n = um_min(PAGE_SIZE - off, count - done), c;
+		bool grows;
 
 		if (!(pfn = mapping_get_page(ph, as, pos >> PAGE_SHIFT)))
 			return done ? (long)done : -ENOMEM;
@@ -434,8 +442,7 @@ long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 		 * no byte can be copied (ext4's write_end sets i_size to pos +
 		 * copied), and that page holds data from then on: dirty, so
 		 * writeback makes the host file agree. */
-		bool grows = pos > as->size;
-
+		grows = pos > as->size;
 		if (grows)
 			mapping_extend(ph, as, pos);   /* the gap reads as zeros */
 		c = io_copy_from(b, pfn_data(ph, pfn) + off, n);
@@ -446,8 +453,9 @@ long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 		pos += c;
 		if (pos > as->size)
 			as->size = pos;
-		if (c < n)
-			return done ? (long)done : b->err;
+		if (c < n && !c && (retried || !grows))
+			return done ? (long)done : b->err;   /* no progress possible */
+		retried = c < n && !c;
 	}
 	return (long)done;
 }

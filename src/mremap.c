@@ -442,16 +442,19 @@ static long remap_fixed_range(struct remap *r)
 	bool seen = false;
 	struct vma *v;
 
-	while ((v = find_vma(r->mm, cursor)) && v->vm_start < end) {
-		unsigned long from = um_max(v->vm_start, start);
+	/* The cursor, not the VMA found there, bounds each piece: a piece
+	 * moved next to its own source (DONTUNMAP keeps it) merges with it,
+	 * and that VMA must not be moved a second time. */
+	while (cursor < end && (v = find_vma(r->mm, cursor)) && v->vm_start < end) {
+		unsigned long from = um_max(v->vm_start, cursor);
 		unsigned long len = um_min(end, v->vm_end) - from;
-		unsigned long gap = seen ? v->vm_start - last_end : 0;
+		unsigned long gap = seen ? from - last_end : 0;
 
 		if (!seen && start < v->vm_start)
 			return -EFAULT;   /* the range must begin mapped */
 		if (!multi_move_allowed(v) && (seen || v->vm_end < end))
 			return -EFAULT;
-		last_end = v->vm_end;
+		last_end = from + len;
 		r->vma = v;
 		r->addr = from;
 		r->old_len = r->new_len = len;
