@@ -8,6 +8,10 @@
 
 #include "outcome.h"
 
+/* The native executor's path (malloc'ed), found as diff finds it:
+ * $USERMM_NATIVE, next to usermm, then PATH; NULL when there is none. */
+char *diff_find_native(void);
+
 /* The command's --help text. */
 extern const char diff_usage[];
 

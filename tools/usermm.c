@@ -17,6 +17,7 @@
 #include "trace.h"
 #include "runner.h"
 #include "diff.h"
+#include "conform.h"
 
 static const char usage_main[] =
 "usage: usermm COMMAND [OPTIONS] FILE\n"
@@ -35,6 +36,9 @@ static const char usage_main[] =
 "  diff [--exec CMD] SCRIPT\n"
 "                   run a scenario on the live kernel (usermm-native) and in\n"
 "                   the engine, and report the first outcome that differs\n"
+"  conform [--exec CMD] [PATH...]\n"
+"                   run the scenario corpus on usermm (or, with --exec, on\n"
+"                   another system) and print scenarios passed per call group\n"
 "  help [COMMAND]   this text, or a command's own\n"
 "\n"
 "Run `usermm COMMAND --help` for a command's options.\n";
@@ -479,6 +483,8 @@ int main(int argc, char **argv)
 			fputs(usage_replay, stdout);
 		else if (argc > 2 && !strcmp(argv[2], "diff"))
 			fputs(diff_usage, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "conform"))
+			fputs(conform_usage, stdout);
 		else
 			fputs(usage_main, stdout);
 		return 0;
@@ -489,6 +495,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return diff_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "conform"))
+		return conform_main(argc - 2, argv + 2);
 	fprintf(stderr, "usermm: unknown command '%s'\n\n%s", argv[1], usage_main);
 	return 2;
 }
