@@ -292,13 +292,18 @@ unsigned long mapping_get_page(struct phys *ph, struct address_space *as,
 	return pfn;
 }
 
-static int write_page(struct phys *ph, struct address_space *as, unsigned long pfn)
+/* Write @pfn's bytes up to i_size to the host file.  A writeback (@clean)
+ * also does what the kernel's does to the page: it is clean afterwards and
+ * its tail past EOF zeroed.  A flush only copies the bytes out. */
+static int write_page(struct phys *ph, struct address_space *as, unsigned long pfn,
+		      bool clean)
 {
 	struct page *pg = pfn_page(ph, pfn);
 	unsigned long off = page_index(pg) << PAGE_SHIFT;
 	size_t len, done = 0;
 
-	page_clear_flags(pg, PG_DIRTY);
+	if (clean)
+		page_clear_flags(pg, PG_DIRTY);
 	if (off >= as->size)
 		return 0;
 	len = as->size - off < PAGE_SIZE ? as->size - off : PAGE_SIZE;
@@ -314,14 +319,14 @@ static int write_page(struct phys *ph, struct address_space *as, unsigned long p
 	 * iomap) zeroes the EOF page past i_size each time it writes it,
 	 * since a mapping may have stored there: the cache forgets those
 	 * bytes too.  tmpfs never writes back and keeps them. */
-	if (len < PAGE_SIZE && as->writeback_zeroes_eof)
+	if (clean && len < PAGE_SIZE && as->writeback_zeroes_eof)
 		memset(pfn_data(ph, pfn) + len, 0, PAGE_SIZE - len);
 	ph->ev.pages_written++;
 	return 0;
 }
 
-int mapping_writeback(struct phys *ph, struct address_space *as,
-		      unsigned long first, unsigned long last)
+static int write_range(struct phys *ph, struct address_space *as,
+		       unsigned long first, unsigned long last, bool clean)
 {
 	int err = 0;
 
@@ -333,10 +338,22 @@ int mapping_writeback(struct phys *ph, struct address_space *as,
 		if (!as->keys[i] || idx < first || idx > last ||
 		    !(page_flags(pfn_page(ph, as->pfns[i])) & PG_DIRTY))
 			continue;
-		if (write_page(ph, as, as->pfns[i]))
+		if (write_page(ph, as, as->pfns[i], clean))
 			err = -EIO;
 	}
 	return err;
+}
+
+int mapping_writeback(struct phys *ph, struct address_space *as,
+		      unsigned long first, unsigned long last)
+{
+	return write_range(ph, as, first, last, true);
+}
+
+int mapping_flush(struct phys *ph, struct address_space *as,
+		  unsigned long first, unsigned long last)
+{
+	return write_range(ph, as, first, last, false);
 }
 
 void mapping_drop_range(struct phys *ph, struct address_space *as,

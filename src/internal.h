@@ -82,6 +82,10 @@ int fault_page(struct mm *mm, struct vma *v, unsigned long addr, bool write);
 int access_vm(struct mm *mm, unsigned long addr, void *buf, size_t len,
 	      bool write, unsigned long *fault_addr);
 void zap_page_range(struct mm *mm, unsigned long start, unsigned long end);
+/* MADV_FREE, MADV_COLD, MADV_PAGEOUT on the pages mapped in [start, end)
+ * (memory.c): clean (FREE), age (all three), reclaim what can go without
+ * swap (PAGEOUT). */
+void madvise_pages_lru(struct mm *mm, unsigned long start, unsigned long end, int advice);
 /* Guard pages (MADV_GUARD_INSTALL/REMOVE): markers that fault as unmapped. */
 int install_guard_markers(struct mm *mm, unsigned long start, unsigned long end);
 void clear_guard_markers(struct mm *mm, unsigned long start, unsigned long end);

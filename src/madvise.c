@@ -12,9 +12,11 @@
  *             refuses, then act on pages: DONTNEED zaps, WILLNEED reads a
  *             file's pages into the cache, REMOVE punches a hole (cache,
  *             mappings, host file), GUARD_INSTALL/REMOVE set and clear
- *             guard markers (memory.c).  Not modelled yet, with a comment
- *             where they belong: FREE's lazy reclaim, COLD/PAGEOUT,
- *             COLLAPSE.
+ *             guard markers, FREE cleans and ages anonymous pages, COLD
+ *             ages pages, PAGEOUT also reclaims what needs no swap (shmem
+ *             pages leave the page tables, clean file pages the cache)
+ *             (memory.c madvise_pages_lru).  Not modelled: reclaim of
+ *             lazily freed pages, swap, COLLAPSE.
  *   populate  POPULATE_READ POPULATE_WRITE: fault the range in page by page
  *             (no walk of the VMAs; the first hole is ENOMEM at once).
  *
@@ -203,9 +205,11 @@ static int madvise_dontneed_free(struct mm *mm, struct vma *v, unsigned long sta
 	if (behavior == MADV_FREE && !vma_anon(v))
 		return -EINVAL;
 	/* DONTNEED zaps the entries: private pages read zero (or the file)
-	 * again.  FREE only lets reclaim drop clean anonymous pages later;
-	 * with no memory pressure (no reclaim yet) they keep their data. */
-	if (behavior != MADV_FREE && mm->phys)
+	 * again.  FREE only makes the pages clean and old, so that reclaim
+	 * may drop them later; with no reclaim they keep their data. */
+	if (behavior == MADV_FREE)
+		madvise_pages_lru(mm, start, end, MADV_FREE);
+	else if (mm->phys)
 		zap_page_range(mm, start, end);
 	return 0;
 }
@@ -240,11 +244,12 @@ static int madvise_willneed(struct mm *mm, struct vma *v, unsigned long start,
 }
 
 /* COLD and PAGEOUT: the LRU advice. */
-static int madvise_lru(struct vma *v)
+static int madvise_lru(struct mm *mm, struct vma *v, unsigned long start,
+		       unsigned long end, int behavior)
 {
 	if (v->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 		return -EINVAL;
-	/* Not modelled yet: deactivate (COLD) or reclaim (PAGEOUT) the pages. */
+	madvise_pages_lru(mm, start, end, behavior);
 	return 0;
 }
 
@@ -365,7 +370,7 @@ static int madvise_vma(struct mm *mm, struct vma **pv, unsigned long start,
 		return madvise_willneed(mm, *pv, start, end);
 	case MADV_COLD:
 	case MADV_PAGEOUT:
-		return madvise_lru(*pv);
+		return madvise_lru(mm, *pv, start, end, behavior);
 	case MADV_FREE:
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:

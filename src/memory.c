@@ -42,9 +42,11 @@
  *
  * Locking: the caller (engine.c) holds the address space.
  */
+#include <fcntl.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include "internal.h"
 #include "page.h"
 
@@ -717,4 +719,83 @@ int phys_validate(struct phys *ph)
 	}
 	free(c.maps);
 	return c.bad ? -EUCLEAN : 0;
+}
+
+/* ---- MADV_FREE, MADV_COLD, MADV_PAGEOUT at the page level ------------------------------ */
+
+struct lru_ctx {
+	struct mm *mm;
+	int advice;
+};
+
+/* A page only this entry maps (Linux skips folios mapped more than once:
+ * folio_likely_mapped_shared). */
+static struct page *exclusive_page(struct mm *mm, pte_t e)
+{
+	struct page *pg;
+
+	if (pte_pfn(e) == ZERO_PFN)
+		return NULL;
+	pg = pfn_page(mm->phys, pte_pfn(e));
+	return page_mapcount(pg) == 1 ? pg : NULL;
+}
+
+/* PAGEOUT with no swap: a clean cached page (a file's, or shmem never
+ * written) leaves the page tables and the cache — the host's too, so that
+ * mincore sees it gone; a dirty shmem page leaves the page tables but stays
+ * in its object (its writeout fails); a dirty file page and anonymous
+ * memory stay where they are. */
+static void pageout_page(struct mm *mm, pte_t *e, struct page *pg)
+{
+	bool dirty = (*e & PTE_DIRTY) || (page_flags(pg) & PG_DIRTY);
+	struct address_space *as;
+	unsigned long index;
+
+	if (!(page_flags(pg) & PG_CACHE))
+		return;
+	as = page_mapping(mm->phys, pg);
+	index = page_index(pg);
+	if (dirty) {
+		if (as->shmem) {
+			page_set_flags(pg, PG_DIRTY);
+			clear_pte(mm, e);
+		}
+		return;
+	}
+	clear_pte(mm, e);
+	if (page_mapcount(pg))
+		return;
+	mapping_drop_range(mm->phys, as, index, index);
+	if (as->host_fd >= 0)
+		posix_fadvise(as->host_fd, (off_t)(index << PAGE_SHIFT), (off_t)PAGE_SIZE,
+			      POSIX_FADV_DONTNEED);
+}
+
+static int lru_one(pte_t *e, unsigned long addr, void *arg)
+{
+	struct lru_ctx *c = arg;
+	struct page *pg = exclusive_page(c->mm, *e);
+
+	(void)addr;
+	if (!pg)
+		return 0;
+	if (c->advice == MADV_FREE) {
+		if (!(page_flags(pg) & PG_ANON))
+			return 0;
+		*e &= ~PTE_DIRTY;   /* clean: reclaim may now drop it */
+	}
+	/* every one of them ages the page: not referenced, not active */
+	*e &= ~PTE_ACCESSED;
+	page_clear_flags(pg, PG_REFERENCED | PG_ACTIVE);
+	if (c->advice == MADV_PAGEOUT)
+		pageout_page(c->mm, e, pg);
+	return 0;
+}
+
+void madvise_pages_lru(struct mm *mm, unsigned long start, unsigned long end, int advice)
+{
+	struct lru_ctx c = { mm, advice };
+
+	if (mm->phys)
+		pte_walk(&mm->pgt, start, end, lru_one, &c);
 }

@@ -113,11 +113,16 @@ static unsigned long thp_unmapped_area(struct mm *mm, struct um_file *file,
 				       unsigned long pgoff, unsigned long flags,
 				       unsigned long vm_flags)
 {
+	/* The checks in 6.18's types: off, off_end and off_align are loff_t
+	 * (signed), so rounding an offset near 2^63 up to the PMD wraps to a
+	 * negative off_align that the checks let through (the difference is
+	 * compared as unsigned).  Done here in unsigned arithmetic with the
+	 * same bits, and signed only where the kernel compares signed. */
 	unsigned long off = pgoff << PAGE_SHIFT;
-	unsigned long off_align = (off + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	unsigned long off_align = ((off - 1) | (PMD_SIZE - 1)) + 1;
 	unsigned long off_end = off + len, len_pad = len + PMD_SIZE, ret, off_sub;
 
-	if (off_align < off || off_end <= off_align || off_end - off_align < PMD_SIZE)
+	if ((long)off_end <= (long)off_align || off_end - off_align < PMD_SIZE)
 		return 0;
 	if (len_pad < len || off + len_pad < off)
 		return 0;
@@ -263,9 +268,11 @@ void mm_populate(struct mm *mm, unsigned long start, unsigned long len)
 
 /* ---- unmapping ---------------------------------------------------------------- */
 
-/* Free the pages of a VMA about to go, writing a shared file mapping's
- * dirty pages back (munmap and exit reach the file, as on Linux, where the
- * page cache they stay in is the file). */
+/* Free the pages of a VMA about to go.  A shared file mapping's dirty
+ * pages reach the host file (on Linux the page cache they stay in is the
+ * file for every reader; here other host programs read the host file) but
+ * stay dirty in the cache with their tails, as Linux leaves them until its
+ * flusher writes them: mapping_flush, not a writeback. */
 void unmap_vma_pages(struct mm *mm, struct vma *v)
 {
 	struct address_space *as = v->vm_file ? v->vm_file->mapping : NULL;
@@ -275,8 +282,7 @@ void unmap_vma_pages(struct mm *mm, struct vma *v)
 	zap_page_range(mm, v->vm_start, v->vm_end);
 	clear_guard_markers(mm, v->vm_start, v->vm_end);
 	if ((v->vm_flags & VM_SHARED) && as)
-		mapping_writeback(mm->phys, as, v->vm_pgoff,
-				  v->vm_pgoff + vma_pages(v) - 1);
+		mapping_flush(mm->phys, as, v->vm_pgoff, v->vm_pgoff + vma_pages(v) - 1);
 }
 
 /* ---- stack growth (Linux's expand_downwards) ------------------------------------- */
@@ -291,7 +297,9 @@ int expand_stack(struct mm *mm, struct vma *v, unsigned long addr)
 
 	if (!(v->vm_flags & VM_GROWSDOWN))
 		return -EFAULT;
-	if (start < mm->sysctl->mmap_min_addr)
+	/* The LSM's floor too (CONFIG_LSM_MMAP_MIN_ADDR, 65536), as for hints:
+	 * a stack never grows below it (SIGSEGV). */
+	if (start < mm->sysctl->hint_min_addr)
 		return -EPERM;
 	if (prev && (prev->vm_end > start ||
 		     (!(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&

@@ -255,6 +255,12 @@ unsigned long mapping_find_page(struct address_space *as, unsigned long index);
 /* Write dirty pages of [first, last] back to the host file. */
 int mapping_writeback(struct phys *ph, struct address_space *as,
 		      unsigned long first, unsigned long last);
+/* Copy the dirty pages of [first, last] to the host file but leave them
+ * dirty, tails and all: what goes at munmap and exit, where Linux leaves
+ * the pages dirty in its cache (the host file, read by others, must still
+ * have the bytes: usermm's cache is not the host's). */
+int mapping_flush(struct phys *ph, struct address_space *as,
+		  unsigned long first, unsigned long last);
 /* Drop the cached pages of [first, last] (a punched hole), unmapped first. */
 void mapping_drop_range(struct phys *ph, struct address_space *as,
 			unsigned long first, unsigned long last);

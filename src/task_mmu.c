@@ -129,9 +129,17 @@ static void show_line(struct out *o, unsigned long start, unsigned long end,
 	if (name) {
 		while (n < 72)
 			line[n++] = ' ';
-		n += snprintf(line + n, sizeof(line) - (size_t)n - 1, " %s", name);
-		if (n > (int)sizeof(line) - 2)
-			n = sizeof(line) - 2;
+		line[n++] = ' ';
+		/* seq_file_path(m, file, "\n"): a newline in a path prints as
+		 * the octal escape, so a maps line stays one line. */
+		for (const char *c = name; *c && n < (int)sizeof(line) - 6; c++) {
+			if (*c == '\n') {
+				memcpy(line + n, "\\012", 4);
+				n += 4;
+			} else {
+				line[n++] = *c;
+			}
+		}
 	}
 	line[n++] = '\n';
 	put(o, line, (size_t)n);

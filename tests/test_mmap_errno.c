@@ -437,8 +437,12 @@ TEST(mmap_regular_file_offset_limit_eoverflow)
 		 -EOVERFLOW);
 	CHECK_EQ(um_mmap(p, 0, PG, RW, MAP_SHARED, fd, 0x8000000000000000UL), -EOVERFLOW);
 	CHECK_EQ(um_mmap(p, 0, PG, R, MAP_PRIVATE, wo, 0x8000000000000000UL), -EOVERFLOW);
-	CHECK_EQ(um_mmap(p, 0, PG, RW, MAP_SHARED, fd, 0x7fffffffffffe000UL), (long)FIRST);
-	CHECK_EQ(um_mmap(p, 0, PG, RW, MAP_SHARED, fd, 1UL << 62), (long)(FIRST - PG));
+	/* Placed with the THP alignment: 6.18 rounds the offset up to 2 MiB
+	 * in a signed loff_t, which wraps, and lets the padding through
+	 * (measured by usermm diff: 0x7ffff7dfe000, then 0x7ffff7ff6000). */
+	CHECK_EQ(um_mmap(p, 0, PG, RW, MAP_SHARED, fd, 0x7fffffffffffe000UL),
+		 (long)(FIRST - 0x1f8000));
+	CHECK_EQ(um_mmap(p, 0, PG, RW, MAP_SHARED, fd, 1UL << 62), (long)FIRST);
 	ENDP(p);
 }
 
