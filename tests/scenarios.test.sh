@@ -84,5 +84,18 @@ for size in 16k 64k; do
 	done
 done
 
+# The same corpus as a conformance suite: `usermm conform` on usermm, and
+# through --exec with `env` (which runs the native executor as it is, on
+# the live kernel) — every scenario must pass both ways, and the table's
+# total must count them all.
+n=$(ls tests/scenarios/*.trace | wc -l)
+for how in "" "--exec env"; do
+	# shellcheck disable=SC2086
+	if build/usermm conform $how >/tmp/usermm-conform.out 2>&1 &&
+	   grep -q "^total *$n *$n\$" /tmp/usermm-conform.out; then ok
+	else bad "usermm conform $how"; cat /tmp/usermm-conform.out; fi
+done
+rm -f /tmp/usermm-conform.out
+
 echo "scenarios: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
