@@ -375,7 +375,7 @@ void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long s
 	unsigned long pfn;
 
 	if (size >= as->size) {
-		mapping_extend(ph, as, size);
+		mapping_extend(ph, as, size, ~0UL);
 		return;
 	}
 	for (unsigned long i = 0; i < as->nslots;) {
@@ -393,19 +393,23 @@ void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long s
 
 /* ---- read and write ------------------------------------------------------------------ */
 
-/* The file grows to @size: the bytes between the old end and the end of
- * its page read as zeros from now on, whatever a store through a shared
- * mapping left past the old EOF there (Linux zeroes that tail too, so the
- * grown file never shows it). */
-void mapping_extend(struct phys *ph, struct address_space *as, unsigned long size)
+/* The file grows to @size: the bytes between the old end and @zero_to
+ * (at most the end of the old EOF page) read as zeros from now on,
+ * whatever a store through a shared mapping left past the old EOF there.
+ * ftruncate up clears the whole tail (zero_to ~0); a write past EOF only
+ * the gap before its own bytes, leaving what lies beyond them (Linux's
+ * pagecache_isize_extended / ext4's zeroing of the post-EOF block part). */
+void mapping_extend(struct phys *ph, struct address_space *as, unsigned long size,
+		    unsigned long zero_to)
 {
-	unsigned long old = as->size, pfn;
+	unsigned long old = as->size, pfn, end;
 
 	if (size <= old)
 		return;
-	if (offset_in_page(old) && (pfn = mapping_find_page(as, old >> PAGE_SHIFT)))
-		memset(pfn_data(ph, pfn) + offset_in_page(old), 0,
-		       PAGE_SIZE - offset_in_page(old));
+	end = um_min(zero_to, (old | (PAGE_SIZE - 1)) + 1);
+	if (offset_in_page(old) && end > old &&
+	    (pfn = mapping_find_page(as, old >> PAGE_SHIFT)))
+		memset(pfn_data(ph, pfn) + offset_in_page(old), 0, end - old);
 	as->size = size;
 }
 
@@ -461,7 +465,7 @@ long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 		 * writeback makes the host file agree. */
 		grows = pos > as->size;
 		if (grows)
-			mapping_extend(ph, as, pos);   /* the gap reads as zeros */
+			mapping_extend(ph, as, pos, pos);   /* the gap reads as zeros */
 		c = io_copy_from(b, pfn_data(ph, pfn) + off, n);
 		if ((c || grows) && !as->shmem)
 			page_set_flags(pfn_page(ph, pfn), PG_DIRTY);

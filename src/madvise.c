@@ -254,9 +254,11 @@ static int madvise_lru(struct mm *mm, struct vma *v, unsigned long start,
 }
 
 /* REMOVE: free the range and its backing store — a hole in the file. */
-static int madvise_remove(struct vma *v, unsigned long start, unsigned long end)
+static int madvise_remove(struct mm *mm, struct vma *v, unsigned long start,
+			  unsigned long end)
 {
 	struct um_file *f = v->vm_file;
+	struct address_space *as;
 	long off;
 
 	if (v->vm_flags & VM_LOCKED)
@@ -267,13 +269,14 @@ static int madvise_remove(struct vma *v, unsigned long start, unsigned long end)
 		return -EACCES;
 	off = (long)(start - v->vm_start) + (long)(v->vm_pgoff << PAGE_SHIFT);
 	/* The hole's pages leave every mapping (private copies stay) and the
-	 * cache; then the host file gets the hole. */
-	if (f->mapping) {
+	 * inode's cache — whichever open file of it filled the cache; then
+	 * the host file gets the hole. */
+	if (mm->phys && (as = mapping_lookup(mm->phys, f))) {
 		unsigned long first = (unsigned long)off >> PAGE_SHIFT;
 		unsigned long last = first + ((end - start) >> PAGE_SHIFT) - 1;
 
-		unmap_mapping_range(f->phys, f->mapping, first, last, false);
-		mapping_drop_range(f->phys, f->mapping, first, last);
+		unmap_mapping_range(mm->phys, as, first, last, false);
+		mapping_drop_range(mm->phys, as, first, last);
 	}
 	if (f->kind != FILE_REGULAR || f->host_fd < 0)
 		return 0;
@@ -365,7 +368,7 @@ static int madvise_vma(struct mm *mm, struct vma **pv, unsigned long start,
 {
 	switch (behavior) {
 	case MADV_REMOVE:
-		return madvise_remove(*pv, start, end);
+		return madvise_remove(mm, *pv, start, end);
 	case MADV_WILLNEED:
 		return madvise_willneed(mm, *pv, start, end);
 	case MADV_COLD:

@@ -108,6 +108,8 @@ static void mincore_vma(struct mm *mm, const struct vma *v, unsigned long addr,
 	unsigned long n = (end - addr) >> PAGE_SHIFT;
 	struct um_file *f = vma_is_anonymous(v) ? NULL : v->vm_file;
 	unsigned long index = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	/* the inode's cache, whichever open file of it filled it */
+	struct address_space *as = f && mm->phys ? mapping_lookup(mm->phys, f) : NULL;
 
 	if (!can_do_mincore(v)) {
 		memset(vec, 1, n);
@@ -121,7 +123,7 @@ static void mincore_vma(struct mm *mm, const struct vma *v, unsigned long addr,
 		pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr + (i << PAGE_SHIFT), false);
 
 		if ((e && (*e & PTE_PRESENT)) ||
-		    (f && f->mapping && mapping_find_page(f->mapping, index + i)))
+		    (as && mapping_find_page(as, index + i)))
 			vec[i] = 1;
 	}
 }

@@ -44,6 +44,7 @@ static long msync_walk(struct mm *mm, unsigned long start, unsigned long end,
 
 	for (;;) {
 		unsigned long fstart, fend;
+		struct address_space *as;
 		int err;
 
 		if (!v)
@@ -64,9 +65,11 @@ static long msync_walk(struct mm *mm, unsigned long start, unsigned long end,
 		/* Linux's MS_ASYNC writes nothing because its page cache *is*
 		 * what readers of the file see; usermm's cache is not the
 		 * host's, so every msync writes the range's dirty pages back. */
-		if (v->vm_file && (v->vm_flags & VM_SHARED) && v->vm_file->mapping &&
-		    mapping_writeback(v->vm_file->phys, v->vm_file->mapping,
-				      fstart >> PAGE_SHIFT, fend >> PAGE_SHIFT))
+		/* The inode's dirty pages, whichever open file dirtied them
+		 * (vfs_fsync_range works on the inode). */
+		if (v->vm_file && (v->vm_flags & VM_SHARED) && mm->phys &&
+		    (as = mapping_lookup(mm->phys, v->vm_file)) &&
+		    mapping_writeback(mm->phys, as, fstart >> PAGE_SHIFT, fend >> PAGE_SHIFT))
 			return -EIO;
 		if ((flags & MS_SYNC) && v->vm_file && (v->vm_flags & VM_SHARED)) {
 			err = msync_file(v->vm_file, fstart, fend);

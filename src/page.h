@@ -268,8 +268,9 @@ void mapping_drop_range(struct phys *ph, struct address_space *as,
  * zapped first.  Zeroes the tail of the page holding the new EOF. */
 void mapping_truncate(struct phys *ph, struct address_space *as, unsigned long size);
 /* The file grows to @size (ftruncate up, a write past the end): the old
- * EOF page's tail reads as zeros. */
-void mapping_extend(struct phys *ph, struct address_space *as, unsigned long size);
+ * EOF page's tail up to @zero_to reads as zeros. */
+void mapping_extend(struct phys *ph, struct address_space *as, unsigned long size,
+		    unsigned long zero_to);
 struct io_buf;
 /* read() and write() through the cache: bytes moved, or -EFAULT/-ENOMEM
  * when none could be. */
