@@ -99,8 +99,7 @@ static char *find_in_path(const char *name)
 	return found;
 }
 
-/* The native executor's path (malloc'ed), or NULL. */
-static char *find_native(void)
+char *diff_find_native(void)
 {
 	const char *env = getenv("USERMM_NATIVE");
 	char self[PATH_MAX], *slash, *found;
@@ -330,7 +329,7 @@ static int compare(const char *script, const char *text, size_t len)
 
 static int diff_run(const char *cmd, const char *script)
 {
-	char *native = find_native(), *text = NULL;
+	char *native = diff_find_native(), *text = NULL;
 	size_t len = 0;
 	int status = 0, st;
 

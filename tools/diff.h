@@ -16,6 +16,10 @@ extern const char diff_usage[];
  * stdout), 2 bad usage or input, or the native executor crashed. */
 int diff_main(int argc, char **argv);
 
+/* The native executor's path as `usermm diff` finds it ($USERMM_NATIVE,
+ * then next to the running usermm, then on PATH), malloc'ed; or NULL. */
+char *diff_find_native(void);
+
 /* Compare the kernel's and usermm's logs of the script at @path record by
  * record, in order.  Prints the first difference as
  *     SCRIPT:LINE: <the script line>

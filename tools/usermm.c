@@ -5,6 +5,8 @@
  *   usermm replay [...] LOG  replay an strace log and check every result
  *   usermm diff SCRIPT       run a scenario on the live kernel and in the
  *                            engine, and report the first difference
+ *   usermm gen SEED          print a random trace for diff
+ *   usermm minimize SCRIPT   shrink a trace that diff finds different
  *
  * Exit status: 0 all results matched; 1 a result or the maps differed;
  * 2 bad usage or malformed input (reported with file and line).
@@ -16,6 +18,8 @@
 #include "trace.h"
 #include "runner.h"
 #include "diff.h"
+#include "gen.h"
+#include "minimize.h"
 
 static const char usage_main[] =
 "usage: usermm COMMAND [OPTIONS] FILE\n"
@@ -34,6 +38,12 @@ static const char usage_main[] =
 "  diff [--exec CMD] SCRIPT\n"
 "                   run a scenario on the live kernel (usermm-native) and in\n"
 "                   the engine, and report the first outcome that differs\n"
+"  gen SEED [--lines N]\n"
+"                   print a deterministic random trace (calls, loads and\n"
+"                   stores, forks) for diff\n"
+"  minimize SCRIPT [-o OUT]\n"
+"                   shrink a script that diff finds different to a minimal\n"
+"                   one that still differs\n"
 "  help [COMMAND]   this text, or a command's own\n"
 "\n"
 "Run `usermm COMMAND --help` for a command's options.\n";
@@ -421,6 +431,10 @@ int main(int argc, char **argv)
 			fputs(usage_replay, stdout);
 		else if (argc > 2 && !strcmp(argv[2], "diff"))
 			fputs(diff_usage, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "gen"))
+			fputs(gen_usage, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "minimize"))
+			fputs(minimize_usage, stdout);
 		else
 			fputs(usage_main, stdout);
 		return 0;
@@ -431,6 +445,10 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return diff_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "gen"))
+		return gen_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "minimize"))
+		return minimize_main(argc - 2, argv + 2);
 	fprintf(stderr, "usermm: unknown command '%s'\n\n%s", argv[1], usage_main);
 	return 2;
 }
