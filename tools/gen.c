@@ -467,14 +467,17 @@ static void op_mmap(struct gen *g, int p)
 	unsigned r = (unsigned)rnd(g, 100);
 
 	snprintf(addr_s, sizeof(addr_s), "%#lx", addr);
-	if (r < 5)
+	if (r < 5) {
 		place = "|MAP_FIXED_NOREPLACE";
-	else if (r < 10)
-		place = "", snprintf(addr_s, sizeof(addr_s), "NULL");
+	} else if (r < 10) {
+		place = "";        /* the kernel chooses, far above the arena */
+		snprintf(addr_s, sizeof(addr_s), "NULL");
+	}
 	if (!anon) {
-		fd = pick_fd(g, pr);
-		const struct gfd *f = fd_lookup(pr, fd);
+		const struct gfd *f;
 
+		fd = pick_fd(g, pr);
+		f = fd_lookup(pr, fd);
 		off = pick_file_off(g, f ? f->file : 0, 1);
 	}
 	emit(g, p, "mmap(%s, %lu, %s, %s%s%s%s, %d, %#lx)", addr_s, len, pick_prot(g),
@@ -502,7 +505,7 @@ static void op_mremap(struct gen *g, int p)
 		{ "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP", 4 }, { "MREMAP_FIXED", 2 },
 	};
 	unsigned long old = pick_addr(g), olen = clip_to_anon(old, pick_len(g, LEN_MAKE));
-	unsigned long nlen = chance(g, 25) ? olen : pick_len(g, LEN_MAKE);
+	unsigned long nlen = chance(g, 25) ? olen : pick_len(g, LEN_MAKE), to;
 	const char *f = PICK(g, flags);
 
 	if (!strstr(f, "FIXED")) {
@@ -511,8 +514,7 @@ static void op_mremap(struct gen *g, int p)
 		return;
 	}
 	/* Moved pages stay in their zone (design note 8). */
-	unsigned long to = pick_addr_in(g, zone_of(old));
-
+	to = pick_addr_in(g, zone_of(old));
 	emit(g, p, "mremap(%#lx, %lu, %lu, %s, %#lx)", old, olen, nlen, f, to);
 	remember(g, to, nlen);
 }
@@ -583,8 +585,9 @@ static void op_mincore(struct gen *g, int p)
 		emit(g, p, "mincore(%#lx, %lu, [...])", pick_addr(g), pick_len(g, LEN_WALK));
 		return;
 	}
+	/* Huge lengths wrap (refused at once); the others stop at the file zone. */
 	a = pick_addr_in(g, Z_ANON);
-	len = pick_len(g, LEN_WRAP);     /* not the big one: it reaches the files */
+	len = pick_len(g, LEN_WRAP);
 	emit(g, p, "mincore(%#lx, %lu, [...])", a, clip_to_anon(a, len));
 }
 
@@ -686,11 +689,11 @@ static void op_lseek(struct gen *g, int p)
 	const char *w = PICK(g, whence);
 	long off = pick_io_off(g, f ? f->file : 0);
 
-	if ((g->without & GEN_W_SEEKDATA) && strstr(w, "SEEK_") && strstr("SEEK_DATA SEEK_HOLE", w))
-		w = "SEEK_SET";
-
+	/* Relative whences: often a small offset, either way. */
 	if (strcmp(w, "SEEK_SET") && chance(g, 50))
 		off = (long)rnd(g, 2 * PAGE) - (long)PAGE;
+	if ((g->without & GEN_W_SEEKDATA) && (!strcmp(w, "SEEK_DATA") || !strcmp(w, "SEEK_HOLE")))
+		w = "SEEK_SET";
 	emit(g, p, "lseek(%d, %ld, %s)", fd, off, w);
 }
 
