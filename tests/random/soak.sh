@@ -11,17 +11,23 @@
 # with each one's trace and report kept as build/soak/SEED.trace, .out.
 # Minimise one with: build/usermm minimize --same build/soak/SEED.trace
 # Environment: SOAK_FROM, SOAK_TO, SOAK_JOBS, SOAK_GEN_ARGS (passed to gen,
-# e.g. "--lines 400" or "--file-mincore"), USERMM (default build/usermm).
+# e.g. "--lines 400" or "--file-mincore"), USERMM (default: a copy of
+# build/usermm and build/usermm-native in build/soak/bin, made at the start).
 cd "$(dirname "$0")/../.." || exit 2
 from=${SOAK_FROM:-1}
 to=${SOAK_TO:-100000}
 jobs=${SOAK_JOBS:-2}
 known=tests/random/known-divergences
 WORK=build/soak
-USERMM=${USERMM:-build/usermm}
 GEN_ARGS=${SOAK_GEN_ARGS:-}
+mkdir -p "$WORK/bin" || exit 2
+# A copy of the binaries, so that rebuilding during a long soak cannot
+# make seeds fail to run (usermm diff finds usermm-native next to usermm).
+if [ -z "${USERMM:-}" ]; then
+	cp build/usermm build/usermm-native "$WORK/bin/" || exit 2
+	USERMM=$WORK/bin/usermm
+fi
 export WORK USERMM GEN_ARGS
-mkdir -p "$WORK" || exit 2
 rm -f "$WORK"/*.trace "$WORK"/*.out
 : >"$WORK/divergent.txt"
 : >"$WORK/bad.txt"
