@@ -1,4 +1,5 @@
-# usermm — plain make.  Targets: all (default), test, run, bench, fuzz, install, clean.
+# usermm — plain make.  Targets: all (default), test, run, bench, fuzz, soak,
+# install, clean.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -std=gnu11
@@ -19,7 +20,7 @@ T_CFLAGS  = -O1 -g $(SAN) -DUM_DEBUG=1
 T_OBJ     = $(LIB_SRC:src/%.c=build/test/obj/%.o) $(TOOL_SRC:tools/%.c=build/test/obj/tools/%.o)
 T_BINS    = $(TEST_SRC:tests/%.c=build/test/%)
 
-.PHONY: all test run bench fuzz install clean
+.PHONY: all test run bench fuzz soak install clean
 all: build/libusermm.a build/libusermm.so build/usermm build/usermm-native
 
 build/obj/%.o: src/%.c $(wildcard src/*.h include/*.h) | build/obj
@@ -65,6 +66,12 @@ bench: build/libusermm.a
 
 fuzz:
 	$(MAKE) -f tests/fuzz/Makefile
+
+# Random differential testing over many seeds (tests/random/soak.sh).
+SOAK_FROM ?= 1
+SOAK_TO   ?= 100000
+soak: build/usermm build/usermm-native
+	SOAK_FROM=$(SOAK_FROM) SOAK_TO=$(SOAK_TO) sh tests/random/soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin

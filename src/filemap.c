@@ -461,13 +461,15 @@ long filemap_write(struct phys *ph, struct address_space *as, unsigned long pos,
 			return done ? (long)done : -ENOMEM;
 		/* Past the end the file grows to the write's offset even when
 		 * no byte can be copied (ext4's write_end sets i_size to pos +
-		 * copied), and that page holds data from then on: dirty, so
-		 * writeback makes the host file agree. */
+		 * copied).  And a page write_begin was called for holds data
+		 * from then on, copied into or not (ext4 reserved a delayed-
+		 * allocation block for it: SEEK_DATA finds it): dirty, so that
+		 * writeback gives the host file the same extent. */
 		grows = pos > as->size;
 		if (grows)
 			mapping_extend(ph, as, pos, pos);   /* the gap reads as zeros */
 		c = io_copy_from(b, pfn_data(ph, pfn) + off, n);
-		if ((c || grows) && !as->shmem)
+		if (!as->shmem)
 			page_set_flags(pfn_page(ph, pfn), PG_DIRTY);
 		frame_put(ph, pfn);
 		done += c;

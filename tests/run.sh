@@ -25,6 +25,7 @@ count() { # name, output file, exit status
 		[ "$f" -eq 0 ] && failed=$((failed + 1))
 	else
 		echo "ok   $1: $line"
+		grep '^SKIP' "$2" | sed 's/^/     /'   # skips are shown, never hidden
 	fi
 }
 for t in build/test/test_*; do

@@ -102,7 +102,6 @@ static char *find_in_path(const char *name)
 	return found;
 }
 
-/* The native executor's path (malloc'ed), or NULL. */
 char *diff_find_native(void)
 {
 	const char *env = getenv("USERMM_NATIVE");

@@ -20,6 +20,8 @@ extern const char diff_usage[];
  * stdout), 2 bad usage or input, or the native executor crashed. */
 int diff_main(int argc, char **argv);
 
+
+
 /* Compare the kernel's and usermm's logs of the script at @path record by
  * record, in order.  Prints the first difference as
  *     SCRIPT:LINE: <the script line>

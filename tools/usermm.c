@@ -5,6 +5,8 @@
  *   usermm replay [...] LOG  replay an strace log and check every result
  *   usermm diff SCRIPT       run a scenario on the live kernel and in the
  *                            engine, and report the first difference
+ *   usermm gen SEED          print a random trace for diff
+ *   usermm minimize SCRIPT   shrink a trace that diff finds different
  *
  * Exit status: 0 all results matched; 1 a result or the maps differed;
  * 2 bad usage or malformed input (reported with file and line).
@@ -18,6 +20,8 @@
 #include "runner.h"
 #include "diff.h"
 #include "conform.h"
+#include "gen.h"
+#include "minimize.h"
 
 static const char usage_main[] =
 "usage: usermm COMMAND [OPTIONS] FILE\n"
@@ -39,6 +43,12 @@ static const char usage_main[] =
 "  conform [--exec CMD] [PATH...]\n"
 "                   run the scenario corpus on usermm (or, with --exec, on\n"
 "                   another system) and print scenarios passed per call group\n"
+"  gen SEED [--lines N]\n"
+"                   print a deterministic random trace (calls, loads and\n"
+"                   stores, forks) for diff\n"
+"  minimize SCRIPT [-o OUT]\n"
+"                   shrink a script that diff finds different to a minimal\n"
+"                   one that still differs\n"
 "  help [COMMAND]   this text, or a command's own\n"
 "\n"
 "Run `usermm COMMAND --help` for a command's options.\n";
@@ -485,6 +495,10 @@ int main(int argc, char **argv)
 			fputs(diff_usage, stdout);
 		else if (argc > 2 && !strcmp(argv[2], "conform"))
 			fputs(conform_usage, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "gen"))
+			fputs(gen_usage, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "minimize"))
+			fputs(minimize_usage, stdout);
 		else
 			fputs(usage_main, stdout);
 		return 0;
@@ -497,6 +511,10 @@ int main(int argc, char **argv)
 		return diff_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "conform"))
 		return conform_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "gen"))
+		return gen_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "minimize"))
+		return minimize_main(argc - 2, argv + 2);
 	fprintf(stderr, "usermm: unknown command '%s'\n\n%s", argv[1], usage_main);
 	return 2;
 }
