@@ -190,6 +190,16 @@ USERMM_NATIVE=$native "$usermm" diff "$tmp/bad.trace" >/dev/null 2>"$tmp/diffbad
 [ $? -eq 2 ] && grep -q "bad.trace:2: " "$tmp/diffbad.err"
 check "usermm diff on a malformed script exits 2" $?
 
+# --exec CMD measures another system against the live kernel: `env` is the
+# kernel itself (identical); a "system" that dies is a difference (exit 1).
+scn=tests/scenarios/fork_cow_both_ways.trace
+out=$(USERMM_NATIVE=$native "$usermm" diff --exec env "$scn" 2>&1)
+check "usermm diff --exec env: identical to the kernel" $([ "$out" = identical ]; echo $?)
+out=$(USERMM_NATIVE=$native "$usermm" diff --exec "sh -c 'kill -9 \$\$'" "$scn" 2>&1)
+st=$?
+[ $st -eq 1 ] && echo "$out" | grep -q "did not finish"
+check "usermm diff --exec: a system that dies differs (exit 1)" $?
+
 if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "(files kept in $tmp)"; fi
 echo "native: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

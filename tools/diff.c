@@ -8,10 +8,14 @@
  *     then next to the running usermm (/proc/self/exe), then on PATH.  Its
  *     stdout (the outcome log) is captured; its stderr passes through, so
  *     its reports of results written in the script are seen as they are.
- *  2. With --exec CMD the native executor runs as `CMD usermm-native
- *     SCRIPT` under /bin/sh -c (CMD "$@"), for qemu-x86_64 or valgrind.
- *     The child sets ADDR_NO_RANDOMIZE before exec, as setarch -R does, so
- *     neither the executor nor a CMD hosting it runs with ASLR.
+ *  2. With --exec CMD the engine is not involved: the native executor runs
+ *     twice, directly (the live kernel) and as `CMD usermm-native
+ *     SCRIPT` (the system measured, e.g. an emulator), and the two logs
+ *     are compared as kernel and CMD (addresses included: where an
+ *     emulator places memory is part of what it gets right or wrong).
+ *     CMD runs under /bin/sh -c (CMD "$@").  The child sets
+ *     ADDR_NO_RANDOMIZE before exec, as setarch -R does, so neither the
+ *     executor nor a CMD hosting it runs with ASLR.
  *  3. Its exit status decides whether there is a log to compare: 0 and 1
  *     (a written expectation differed) give one; 2 was bad input, already
  *     reported; anything else (a signal, 127) means it crashed.  Both are 2.
@@ -48,8 +52,11 @@ const char diff_usage[] =
 "executor's own pages are not the engine's), VmExe+VmLib as one figure,\n"
 "and leaves VmPTE out.\n"
 "\n"
-"  --exec CMD   run the native executor as `CMD usermm-native SCRIPT`\n"
-"               (through /bin/sh -c), e.g. --exec qemu-x86_64\n"
+"  --exec CMD   measure another system instead of usermm: the native\n"
+"               executor runs on the live kernel and as `CMD usermm-native\n"
+"               SCRIPT` (through /bin/sh -c), e.g. --exec qemu-x86_64, and\n"
+"               those two runs are compared (a crash under CMD is a\n"
+"               difference)\n"
 "\n"
 "Prints `identical`, or the first difference:\n"
 "  SCRIPT:LINE: <the script line>\n"
@@ -246,6 +253,9 @@ static const char *script_line(const char *text, size_t len, int n, char *buf, s
 	return buf;
 }
 
+/* The name of the side compared with the kernel: usermm, or --exec's CMD. */
+static const char *g_other = "usermm";
+
 static void print_side(const char *who, const struct outcome *o, int line)
 {
 	char d[512];
@@ -270,8 +280,8 @@ static void print_texts(const struct outcome *k, const struct outcome *u)
 	const char *what = k->kind == OC_MAPS ? "maps" : k->kind == OC_SMAPS ? "smaps" :
 			   "status";
 
-	printf("  %s differ at line %d\n--- kernel\n%s--- usermm\n%s", what,
-	       maps_compare(kt, ut, true), kt, ut);
+	printf("  %s differ at line %d\n--- kernel\n%s--- %s\n%s", what,
+	       maps_compare(kt, ut, true), kt, g_other, ut);
 }
 
 static void report(const char *path, const char *text, size_t len,
@@ -283,7 +293,7 @@ static void report(const char *path, const char *text, size_t len,
 	printf("%s:%d: %s\n", path, line,
 	       text ? script_line(text, len, line, buf, sizeof(buf)) : "(script unreadable)");
 	print_side("kernel", k, line);
-	print_side("usermm", u, line);
+	print_side(g_other, u, line);
 	if (k && u && k->kind == u->kind &&
 	    (k->kind == OC_MAPS || k->kind == OC_SMAPS || k->kind == OC_STATUS))
 		print_texts(k, u);
@@ -335,6 +345,48 @@ static int compare(const char *script, const char *text, size_t len)
 	return st;
 }
 
+/* --exec CMD: the live kernel's log against CMD's (design note 2). */
+static int diff_systems(const char *cmd, const char *native, const char *script)
+{
+	char *ktext = NULL, *stext = NULL;
+	size_t klen = 0, slen = 0;
+	int kst = 0, sst = 0, st;
+	struct outcome_log klog, slog;
+
+	if (run_native(NULL, native, script, &ktext, &klen, &kst) || native_status(kst)) {
+		free(ktext);
+		return 2;
+	}
+	if (run_native(cmd, native, script, &stext, &slen, &sst) ||
+	    !(WIFEXITED(sst) && WEXITSTATUS(sst) <= 1)) {
+		printf("%s: under %s the native executor did not finish (%s %d)\n", script,
+		       cmd, WIFSIGNALED(sst) ? "signal" : "exit",
+		       WIFSIGNALED(sst) ? WTERMSIG(sst) : WEXITSTATUS(sst));
+		free(ktext);
+		free(stext);
+		return 1;
+	}
+	if (outcome_log_parse(ktext, klen, &klog)) {
+		free(ktext);
+		free(stext);
+		return 2;
+	}
+	if (outcome_log_parse(stext, slen, &slog)) {
+		printf("%s: under %s the native executor's log is malformed\n", script, cmd);
+		outcome_log_free(&klog);
+		free(ktext);
+		free(stext);
+		return 1;
+	}
+	g_other = cmd;
+	st = diff_logs(script, &klog, &slog);
+	outcome_log_free(&klog);
+	outcome_log_free(&slog);
+	free(ktext);
+	free(stext);
+	return st;
+}
+
 static int diff_run(const char *cmd, const char *script)
 {
 	char *native = diff_find_native(), *text = NULL;
@@ -345,7 +397,12 @@ static int diff_run(const char *cmd, const char *script)
 		fprintf(stderr, "usermm diff: cannot find usermm-native (next to usermm or on PATH)\n");
 		return 2;
 	}
-	if (run_native(cmd, native, script, &text, &len, &status)) {
+	if (cmd) {
+		st = diff_systems(cmd, native, script);
+		free(native);
+		return st;
+	}
+	if (run_native(NULL, native, script, &text, &len, &status)) {
 		fprintf(stderr, "usermm diff: cannot run %s\n", native);
 		st = 2;
 	} else {
