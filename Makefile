@@ -20,7 +20,7 @@ T_CFLAGS  = -O1 -g $(SAN) -DUM_DEBUG=1
 T_OBJ     = $(LIB_SRC:src/%.c=build/test/obj/%.o) $(TOOL_SRC:tools/%.c=build/test/obj/tools/%.o)
 T_BINS    = $(TEST_SRC:tests/%.c=build/test/%)
 
-.PHONY: all test run bench fuzz soak install clean
+.PHONY: all test run bench fuzz soak faultsweep install clean
 all: build/libusermm.a build/libusermm.so build/usermm build/usermm-native
 
 build/obj/%.o: src/%.c $(wildcard src/*.h include/*.h) | build/obj
@@ -70,6 +70,10 @@ fuzz:
 # Random differential testing over many seeds (tests/random/soak.sh).
 SOAK_FROM ?= 1
 SOAK_TO   ?= 100000
+# Fault injection over the whole corpus (docs/fuzzing.md).
+faultsweep: build/test/usermm
+	sh tests/faultsweep.test.sh tests/scenarios/*.trace
+
 soak: build/usermm build/usermm-native
 	SOAK_FROM=$(SOAK_FROM) SOAK_TO=$(SOAK_TO) sh tests/random/soak.sh
 

@@ -336,6 +336,7 @@ static void account_removed(struct mm *mm, const struct vma *v)
 static int split_edges(struct mm *mm, unsigned long start, unsigned long end)
 {
 	struct vma *v = find_vma_intersection(mm, start, end);
+	bool split_start = false;
 	int err;
 
 	if (!v)
@@ -346,10 +347,17 @@ static int split_edges(struct mm *mm, unsigned long start, unsigned long end)
 		err = __split_vma(mm, v, start, 1);
 		if (err)
 			return err;
+		split_start = true;
 	}
 	v = find_vma(mm, end - 1);
-	if (v && v->vm_start < end && v->vm_end > end)
-		return __split_vma(mm, v, end, 0);
+	if (v && v->vm_start < end && v->vm_end > end) {
+		err = __split_vma(mm, v, end, 0);
+		/* The first split stays when the second fails, as in Linux's
+		 * vms_gather_munmap_vmas: two mergeable VMAs side by side. */
+		if (err && split_start)
+			mm->allow_unmerged = true;
+		return err;
+	}
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "usermm.h"
+#include "alloc.h"
 #include "trace.h"
 #include "runner.h"
 #include "diff.h"
@@ -89,6 +90,10 @@ static const char usage_run[] =
 "  --page-size SIZE 4K (default), 16K or 64K: arm64's page sizes; alignment,\n"
 "                   faults, mincore and the page tables follow it\n"
 "  --mem SIZE       physical memory (the frame pool), e.g. 256M; default 1G\n"
+"  --fail-nth N     fault injection: the Nth allocation of the library from\n"
+"                   the script's first line on fails (results may then\n"
+"                   differ; the engine must stay valid and leak nothing);\n"
+"                   exit 3 when the script makes fewer than N\n"
 "Exit: 0 every checked result matched, 1 a result differed, 2 bad input.\n";
 
 static const char usage_replay[] =
@@ -189,6 +194,7 @@ static int cmd_run(int argc, char **argv)
 	struct um_proc_config cfg = { .cap_ipc_lock = -1, .cap_sys_rawio = -1,
 				      .cap_sys_resource = -1 };
 	int quiet = 0, st = 0, got, smaps = 0, status = 0;
+	unsigned long fail_nth = 0, fail_base = 0;
 	char *end;
 
 	for (int i = 0; i < argc; i++) {
@@ -210,6 +216,12 @@ static int cmd_run(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--legacy-layout")) {
 			cfg.legacy_layout = 1;
+		} else if (!strcmp(argv[i], "--fail-nth") && i + 1 < argc) {
+			fail_nth = strtoul(argv[++i], &end, 0);
+			if (*end || !fail_nth) {
+				fprintf(stderr, "usermm: --fail-nth needs a number from 1\n");
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--page-size") && i + 1 < argc) {
 			ecfg.page_size = parse_size(argv[++i]);
 			if (ecfg.page_size != 4096 && ecfg.page_size != 16384 &&
@@ -248,6 +260,10 @@ static int cmd_run(int argc, char **argv)
 	r.file = file;
 	r.out = quiet ? NULL : stdout;
 	r.check_vectors = true;
+	if (fail_nth) {   /* counted from the script's first line on */
+		fail_base = um_alloc_count();
+		um_fail_nth_alloc(fail_nth);
+	}
 	while ((got = source_next(&s, &l)) == 1) {
 		int ret = runner_line(&r, &l);
 
@@ -271,6 +287,14 @@ static int cmd_run(int argc, char **argv)
 	um_proc_free(r.proc);
 	um_engine_free(r.engine);
 	source_close(&s);
+	/* --fail-nth: say when the script made fewer allocations than N, so a
+	 * sweep knows it has passed the last one (exit 3). */
+	if (fail_nth && um_alloc_count() - fail_base < fail_nth) {
+		um_fail_nth_alloc(0);
+		fprintf(stderr, "usermm: --fail-nth %lu: the script makes fewer allocations\n",
+			fail_nth);
+		return 3;
+	}
 	return st;
 }
 
