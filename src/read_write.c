@@ -153,7 +153,34 @@ static long host_rw(struct um_file *f, struct io_buf *b, unsigned long count,
 
 /* ---- the calls --------------------------------------------------------------------- */
 
-/* read and pread64 (@pos is NULL for read: the file's own position). */
+/* The checks read and write share, in vfs_read/vfs_write's order (and
+ * ksys_pread64/pwrite64's: a negative offset before the descriptor).
+ * @pos is NULL for read/write (the file's own position).  Fills *fp, the
+ * position *pp and the count, cut to MAX_RW_COUNT; 0 or -errno. */
+static int rw_checks(struct fd_table *t, unsigned long fd, unsigned mode,
+		     struct io_buf *b, unsigned long *count, const unsigned long *pos,
+		     struct um_file **fp, unsigned long *pp)
+{
+	struct um_file *f;
+	int err;
+
+	if (pos && (long)*pos < 0)
+		return -EINVAL;
+	if (!(f = file_for(t, fd, mode)))
+		return -EBADF;
+	if (pos && !seekable(f))
+		return -ESPIPE;
+	if (!io_access_ok(b, *count))
+		return -EFAULT;
+	*pp = pos ? *pos : f->pos;
+	if ((err = rw_verify_area(*pp, *count)))
+		return err;
+	*count = um_min(*count, MAX_RW_COUNT);
+	*fp = f;
+	return 0;
+}
+
+/* read and pread64 */
 static long do_read(struct fd_table *t, unsigned long fd, struct io_buf *b,
 		    unsigned long count, unsigned long *pos)
 {
@@ -163,18 +190,8 @@ static long do_read(struct fd_table *t, unsigned long fd, struct io_buf *b,
 	long ret;
 	int err;
 
-	if (pos && (long)*pos < 0)
-		return -EINVAL;   /* ksys_pread64 checks before the descriptor */
-	if (!(f = file_for(t, fd, FMODE_READ)))
-		return -EBADF;
-	if (pos && !seekable(f))
-		return -ESPIPE;
-	if (!io_access_ok(b, count))
-		return -EFAULT;
-	p = pos ? *pos : f->pos;
-	if ((err = rw_verify_area(p, count)))
+	if ((err = rw_checks(t, fd, FMODE_READ, b, &count, pos, &f, &p)))
 		return err;
-	count = um_min(count, MAX_RW_COUNT);
 	switch (f->kind) {
 	case FILE_DIRECTORY:
 		return -EISDIR;
@@ -193,6 +210,7 @@ static long do_read(struct fd_table *t, unsigned long fd, struct io_buf *b,
 	return ret;
 }
 
+/* write and pwrite64 */
 static long do_write(struct fd_table *t, unsigned long fd, struct io_buf *b,
 		     unsigned long count, unsigned long *pos)
 {
@@ -202,18 +220,8 @@ static long do_write(struct fd_table *t, unsigned long fd, struct io_buf *b,
 	long ret;
 	int err;
 
-	if (pos && (long)*pos < 0)
-		return -EINVAL;   /* ksys_pwrite64 checks before the descriptor */
-	if (!(f = file_for(t, fd, FMODE_WRITE)))
-		return -EBADF;
-	if (pos && !seekable(f))
-		return -ESPIPE;
-	if (!io_access_ok(b, count))
-		return -EFAULT;
-	p = pos ? *pos : f->pos;
-	if ((err = rw_verify_area(p, count)))
+	if ((err = rw_checks(t, fd, FMODE_WRITE, b, &count, pos, &f, &p)))
 		return err;
-	count = um_min(count, MAX_RW_COUNT);
 	if (f->kind == FILE_DEV_ZERO)
 		return (long)count;   /* write_iter_null: taken, never read */
 	if (f->kind != FILE_REGULAR)
