@@ -62,14 +62,17 @@ static long msync_walk(struct mm *mm, unsigned long start, unsigned long end,
 		fstart = (start - v->vm_start) + (v->vm_pgoff << PAGE_SHIFT);
 		fend = fstart + (um_min(end, v->vm_end) - start) - 1;
 		start = v->vm_end;
-		/* Linux's MS_ASYNC writes nothing because its page cache *is*
-		 * what readers of the file see; usermm's cache is not the
-		 * host's, so every msync writes the range's dirty pages back. */
 		/* The inode's dirty pages, whichever open file dirtied them
-		 * (vfs_fsync_range works on the inode). */
+		 * (vfs_fsync_range works on the inode).  MS_SYNC writes them
+		 * back as Linux's fsync does: clean afterwards, the EOF page's
+		 * tail zeroed.  Linux's MS_ASYNC (or no flag) writes nothing,
+		 * its page cache being what readers of the file see; usermm's
+		 * is not the host's, so the bytes are copied out to the host
+		 * file but the pages stay as they were (mapping_flush). */
 		if (v->vm_file && (v->vm_flags & VM_SHARED) && mm->phys &&
 		    (as = mapping_lookup(mm->phys, v->vm_file)) &&
-		    mapping_writeback(mm->phys, as, fstart >> PAGE_SHIFT, fend >> PAGE_SHIFT))
+		    ((flags & MS_SYNC) ? mapping_writeback : mapping_flush)
+			    (mm->phys, as, fstart >> PAGE_SHIFT, fend >> PAGE_SHIFT))
 			return -EIO;
 		if ((flags & MS_SYNC) && v->vm_file && (v->vm_flags & VM_SHARED)) {
 			err = msync_file(v->vm_file, fstart, fend);
