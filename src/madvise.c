@@ -34,9 +34,8 @@
  * and COLLAPSE are unknown advice without it); CONFIG_MEMORY_FAILURE off, so
  * HWPOISON and SOFT_OFFLINE are unknown advice (EINVAL) — with it, they
  * would need CAP_SYS_ADMIN, which usermm does not model.  Not modelled:
- * mseal (EPERM), userfaultfd, hugetlb VMAs (MAP_HUGETLB is refused by mmap),
- * VM_DROPPABLE, and the VM_MAYBE_GUARD flag GUARD_INSTALL sets (it only
- * shows in smaps as "gu" and never affects merging).
+ * mseal (EPERM), userfaultfd, hugetlb VMAs (MAP_HUGETLB is refused by mmap)
+ * and VM_DROPPABLE.
  *
  * Locking: the caller (engine.c) holds the address space.
  */
@@ -169,7 +168,7 @@ static int madvise_update_vma(struct mm *mm, struct vma **pv, unsigned long star
 
 	if (newflags == v->vm_flags)
 		return 0;
-	err = vma_modify_flags(mm, v, start, end, newflags, &v);
+	err = vma_modify_flags(mm, v, start, end, &newflags, &v);
 	if (err) {
 		mm->allow_unmerged = true;  /* a split that failed half-way stays */
 		return err;
@@ -302,6 +301,9 @@ static int madvise_guard_install(struct mm *mm, struct vma *v, unsigned long sta
 	 * them: the VMA gets an anon_vma whatever its kind. */
 	if ((err = anon_vma_prepare(mm, v)))
 		return err;
+	/* The whole VMA remembers it may hold guards (smaps "gu"); the flag
+	 * is sticky and never splits or stops a merge (VM_STICKY). */
+	v->vm_flags |= VM_MAYBE_GUARD;
 	return mm->phys ? install_guard_markers(mm, start, end) : 0;
 }
 

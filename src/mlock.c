@@ -101,7 +101,7 @@ static int mlock_fixup(struct mm *mm, struct vma **pvma, unsigned long start,
 
 	if (newflags == oldflags || vma_lock_exempt(v))
 		return 0;
-	err = vma_modify_flags(mm, v, start, end, newflags, &v);
+	err = vma_modify_flags(mm, v, start, end, &newflags, &v);
 	if (err) {
 		mm->allow_unmerged = true;  /* a split that failed half-way stays */
 		return err;

@@ -45,6 +45,7 @@ extern unsigned int um_page_shift;
 #define VM_GROWSDOWN    0x00000100UL
 #define VM_UFFD_MISSING 0x00000200UL
 #define VM_PFNMAP       0x00000400UL
+#define VM_MAYBE_GUARD  0x00000800UL  /* MADV_GUARD_INSTALL ran here: "gu" */
 #define VM_UFFD_WP      0x00001000UL
 #define VM_LOCKED       0x00002000UL
 #define VM_IO           0x00004000UL
@@ -68,6 +69,10 @@ extern unsigned int um_page_shift;
 #define VM_DROPPABLE    (1UL << 40)  /* 64-bit only; not shown in maps */
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+/* Sticky flags (Linux 6.18's VM_STICKY): they never keep two VMAs from
+ * merging, and a merged VMA has each one that any of its parts had. */
+#define VM_STICKY       (VM_SOFTDIRTY | VM_MAYBE_GUARD)
+#define VM_IGNORE_MERGE VM_STICKY
 #define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_SPECIAL      (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 #define VM_STACK        VM_GROWSDOWN

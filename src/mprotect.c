@@ -49,7 +49,7 @@ static int mprotect_fixup(struct mm *mm, struct vma **pvma, unsigned long start,
 		   !vma->anon_vma) {
 		newflags &= ~VM_ACCOUNT;
 	}
-	err = vma_modify_flags(mm, vma, start, end, newflags, &vma);
+	err = vma_modify_flags(mm, vma, start, end, &newflags, &vma);
 	if (err) {
 		mm->allow_unmerged = true;  /* a split that failed half-way stays */
 		return err;

@@ -17,6 +17,12 @@
  * skips the walk.  Because tables outlive every zap, only pgtable_free
  * clears it.
  *
+ * Budget: tables are host memory (um_alloc), not frames, but as on Linux
+ * they cannot outgrow the machine: the engine holds at most as many table
+ * pages as it has frames, and a fault that needs one more fails as out of
+ * memory.  Without the bound, populating a huge read-only mapping (the zero
+ * page needs no frame) would allocate tables without end.
+ *
  * Fault injection: each table is a um_alloc, so it can be made to fail.
  */
 #include "page.h"
@@ -34,7 +40,11 @@ static unsigned level_index(unsigned long addr, int level)
 
 static void *table_new(struct phys *ph, struct pgtable *pt)
 {
-	void *t = um_alloc(PT_ENTRIES * sizeof(void *));
+	void *t;
+
+	if (ph->pgtables >= ph->nframes)
+		return NULL;
+	t = um_alloc(PT_ENTRIES * sizeof(void *));
 
 	if (t) {
 		pt->nr_tables++;

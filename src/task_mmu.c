@@ -39,7 +39,7 @@
  *   9. No ProtectionKey line: the kernel prints it only when the CPU has
  *      protection keys and usermm does not model them.
  *  10. VmFlags: two letters per flag bit in bit order (bit 11 is 6.18's
- *      VM_MAYBE_GUARD, "gu", which madvise.c does not set); VM_SOFTDIRTY is not
+ *      VM_MAYBE_GUARD, "gu", set by MADV_GUARD_INSTALL); VM_SOFTDIRTY is not
  *      shown (CONFIG_MEM_SOFT_DIRTY is off on the reference kernel, where
  *      the flag is 0), protection-key bits never are, unknown bits are "??".
  *

@@ -671,7 +671,7 @@ int split_vma(struct mm *mm, struct vma *vma, unsigned long addr, int new_below)
 /* Flags, file (the same open file), userfaultfd and name must match. */
 static bool is_mergeable_vma(const struct vma *v, const struct vma_merge *vmg)
 {
-	if ((v->vm_flags ^ vmg->flags) & ~VM_SOFTDIRTY)
+	if ((v->vm_flags ^ vmg->flags) & ~VM_IGNORE_MERGE)
 		return false;
 	if (v->vm_file != vmg->file)
 		return false;
@@ -733,6 +733,12 @@ static void take_anon_vma(struct vma *dst, struct anon_vma *src)
 	}
 }
 
+/* @dst absorbs a range whose flags were @flags: it keeps their sticky ones. */
+static void take_sticky(struct vma *dst, unsigned long flags)
+{
+	dst->vm_flags |= flags & VM_STICKY;
+}
+
 static void vma_remove(struct mm *mm, struct vma *v)
 {
 	vma_unlink(mm, v);
@@ -756,17 +762,20 @@ struct vma *vma_merge_new_range(struct vma_merge *vmg)
 
 		take_anon_vma(prev, next->anon_vma);
 		take_anon_vma(prev, vmg->anon_vma);
+		take_sticky(prev, vmg->flags | next->vm_flags);
 		vma_remove(mm, next);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		return prev;
 	}
 	if (left) {
 		take_anon_vma(prev, vmg->anon_vma);
+		take_sticky(prev, vmg->flags);
 		vma_set_range(mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);
 		return prev;
 	}
 	if (right) {
 		take_anon_vma(next, vmg->anon_vma);
+		take_sticky(next, vmg->flags);
 		vma_set_range(mm, next, vmg->start, next->vm_end,
 			      next->vm_pgoff - pglen);
 		return next;
@@ -804,6 +813,7 @@ static struct vma *vma_merge_existing_range(struct vma_merge *vmg)
 		unsigned long end = next->vm_end;
 
 		take_anon_vma(prev, next->anon_vma ? next->anon_vma : vma->anon_vma);
+		take_sticky(prev, vmg->flags | vma->vm_flags | next->vm_flags);
 		vma_remove(mm, vma);
 		vma_remove(mm, next);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
@@ -811,6 +821,7 @@ static struct vma *vma_merge_existing_range(struct vma_merge *vmg)
 	}
 	if (left) {
 		take_anon_vma(prev, vma->anon_vma);
+		take_sticky(prev, vmg->flags | vma->vm_flags);
 		if (right_side)
 			vma_remove(mm, vma);
 		else
@@ -823,6 +834,7 @@ static struct vma *vma_merge_existing_range(struct vma_merge *vmg)
 		unsigned long start = vmg->start;
 
 		take_anon_vma(next, vma->anon_vma);
+		take_sticky(next, vmg->flags | vma->vm_flags);
 		if (left_side)
 			vma_remove(mm, vma);
 		else
@@ -834,17 +846,18 @@ static struct vma *vma_merge_existing_range(struct vma_merge *vmg)
 }
 
 int vma_modify_flags(struct mm *mm, struct vma *vma, unsigned long start,
-		     unsigned long end, unsigned long new_flags, struct vma **out)
+		     unsigned long end, unsigned long *new_flags, struct vma **out)
 {
 	struct vma_merge vmg = {
 		.mm = mm, .vma = vma, .start = start, .end = end,
 		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
-		.flags = new_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
+		.flags = *new_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
 	};
 	struct vma *merged = vma_merge_existing_range(&vmg);
 	int err;
 
 	if (merged) {
+		*new_flags |= merged->vm_flags & VM_STICKY;
 		*out = merged;
 		return 0;
 	}
@@ -869,7 +882,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, unsigned long start,
 static bool anon_vma_shareable(const struct vma *a, const struct vma *b)
 {
 	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
-	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
 	       b->vm_pgoff == a->vm_pgoff + vma_pages(a);
 }
 
@@ -970,7 +983,7 @@ static bool should_have_merged(const struct mm *mm, const struct vma *a,
 	if (a->vm_end != b->vm_start || a->special || b->special ||
 	    (a->vm_flags & VM_SPECIAL))
 		return false;
-	return !((a->vm_flags ^ b->vm_flags) & ~VM_SOFTDIRTY) &&
+	return !((a->vm_flags ^ b->vm_flags) & ~VM_IGNORE_MERGE) &&
 	       a->vm_file == b->vm_file && a->anon_vma == b->anon_vma &&
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }

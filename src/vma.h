@@ -67,12 +67,14 @@ struct vma_merge {
 /* Merge a new range [start, end) (currently free) into prev and/or next.
  * Returns the VMA that now covers it, or NULL when no merge is possible. */
 struct vma *vma_merge_new_range(struct vma_merge *vmg);
-/* Give [start, end) inside @vma the flags @new_flags, merging with the
- * neighbours or splitting @vma as Linux's vma_modify_flags does.  On success
- * *out is the VMA now covering exactly [start, end). */
+/* Prepare [start, end) inside @vma for the flags *new_flags, merging with
+ * the neighbours or splitting @vma as Linux's vma_modify_flags does.  On
+ * success *out is the VMA now covering exactly [start, end), and *new_flags
+ * has gained the sticky flags of a neighbour it merged with: the caller
+ * gives (*out)->vm_flags the result. */
 int vma_modify_flags(struct mm *mm, struct vma *vma,
 		     unsigned long start, unsigned long end,
-		     unsigned long new_flags, struct vma **out);
+		     unsigned long *new_flags, struct vma **out);
 /* Anon VMA prepare: give @vma an anon_vma, reusing a compatible neighbour's
  * (find_mergeable_anon_vma) so later mprotects can merge again. */
 int anon_vma_prepare(struct mm *mm, struct vma *vma);

@@ -320,6 +320,33 @@ TEST(populate_and_mlock_prefault)
 	teardown();
 }
 
+/* Page tables are bounded by the memory size: populating a 64 TiB
+ * read-only mapping (the zero page needs no frame, only tables) stops
+ * when the tables would outnumber the frames, as Linux runs out of memory
+ * there, instead of allocating tables without end (found by fuzz_api).
+ * mmap still succeeds: populate ignores the failure. */
+TEST(page_tables_bounded_by_memory)
+{
+	struct um_engine_config cfg = { .mem_bytes = 1UL << 20, .overcommit_memory = 1 };
+	unsigned long a, frames = (1UL << 20) / PG;
+	struct um_fault f;
+	struct um_stats st;
+
+	E = um_engine_new(&cfg);
+	P = um_proc_new(E, NULL);
+	a = (unsigned long)um_mmap(P, 0, 1UL << 46, PROT_READ, AP | MAP_POPULATE, -1UL, 0);
+	CHECK(a < (1UL << 47));
+	st = stats(P);
+	CHECK_EQ(st.engine_page_tables, frames);
+	CHECK_EQ(st.frames_used, 0);
+	/* A store where no table can be made is out of memory. */
+	CHECK_EQ(um_mprotect(P, a, 1UL << 46, RW), 0);
+	CHECK_EQ(store(P, a + (1UL << 45), "x", &f), -ENOMEM);
+	CHECK_EQ(f.signo, SIGKILL);
+	CHECK_EQ(um_munmap(P, a, 1UL << 46), 0);
+	teardown();
+}
+
 /* Every allocation a store, a fork and a file fault make fails in turn:
  * each time the call reports the failure (or succeeds), nothing leaks and
  * the validator is clean. */
@@ -650,6 +677,7 @@ int main(void)
 	RUN(truncate_zaps_then_zeros);
 	RUN(mremap_moves_pages_dontneed_zaps_mincore_sees);
 	RUN(populate_and_mlock_prefault);
+	RUN(page_tables_bounded_by_memory);
 	RUN(fault_injection_every_allocation);
 	RUN(page_packing_accessors);
 	RUN(cache_ids_recycled_and_bounded);

@@ -39,7 +39,8 @@
  *     interleaved with its parent's; at most MAX_LIVE processes at once
  *     (main included), at most MAX_FORKS forks per trace (the executors
  *     keep 64 process names).  Children exit; main never does.  maps() now
- *     and then, and at the end in every live process.
+ *     and then, and at the end in every live process; smaps(ADDR) now and
+ *     then (anonymous zone: see 8).
  *  7. Left out on purpose.  brk (the break is the native executor's heap).
  *     MADV_HUGEPAGE, MADV_COLLAPSE, MADV_PAGEOUT, MADV_COLD, MADV_MERGEABLE:
  *     huge pages, reclaim and KSM are not modelled by usermm, and on the
@@ -57,7 +58,14 @@
  *     the host's (different) pattern.  So by default file mappings live in
  *     the upper half of the hot pages (the file zone) and stay there (an
  *     mremap moves pages within their zone), and mincore only looks at the
- *     lower half.  --file-mincore lifts the restriction, to show the gap.
+ *     lower half.  The same goes for smaps: a file VMA's Rss shows the
+ *     kernel's fault-around (a read fault maps the cached pages around it,
+ *     and which are cached is readahead's doing), so smaps(ADDR) only looks
+ *     at the lower half.  --file-mincore lifts both restrictions, to show
+ *     the gap.  status() is left out for the same reason (RssFile counts
+ *     the pages fault-around mapped), and because its RSS after
+ *     mlockall(MCL_CURRENT) counts the native executor's own pages, which
+ *     the engine's picture of that process does not have resident.
  *  9. --without.  A known engine bug that many seeds hit hides whatever
  *     else those seeds would find, so a soak can leave out the feature
  *     that triggers it (tests/scenarios-pending/README.md names them).
@@ -91,7 +99,7 @@ const char gen_usage[] =
 "Prints a random trace, the same for the same SEED and N (default 150\n"
 "statements after the prologue), for `usermm diff`: every call of the trace\n"
 "language but brk, loads and stores of random bytes, fork() and exit across\n"
-"up to 3 processes, maps().  It all happens in an arena at 0x200000000\n"
+"up to 3 processes, maps() and smaps().  It all happens in an arena at 0x200000000\n"
 "(64 MiB, reserved PROT_NONE by the first line) and in two files,\n"
 "/tmp/usermm-gen-SEED-a and -b.  Lines carry no results: diff compares the\n"
 "live kernel's outcomes with the engine's.\n"
@@ -99,10 +107,11 @@ const char gen_usage[] =
 "  build/usermm gen 42 >t.trace && build/usermm diff t.trace\n"
 "\n"
 "  --lines N        statements after the prologue (default 150)\n"
-"  --file-mincore   let mincore look at file mappings too: which of their\n"
-"                   pages are resident depends on the page cache's history\n"
+"  --file-mincore   let mincore and smaps look at file mappings too: which\n"
+"                   of their pages are resident (and mapped, by fault-\n"
+"                   around) depends on the page cache's history\n"
 "                   (readahead), which usermm does not model, so these\n"
-"                   vectors are expected to differ\n"
+"                   are expected to differ\n"
 "  --without LIST   leave out features whose engine bugs are known, to look\n"
 "                   past them in a soak (comma-separated): otrunc (reopening\n"
 "                   with O_TRUNC), seekdata (SEEK_DATA, SEEK_HOLE), negoff\n"
@@ -527,7 +536,8 @@ static void op_madvise(struct gen *g, int p)
 		{ "MADV_WIPEONFORK", 6 }, { "MADV_KEEPONFORK", 4 }, { "MADV_NORMAL", 3 },
 		{ "MADV_RANDOM", 3 }, { "MADV_SEQUENTIAL", 3 }, { "MADV_DONTDUMP", 3 },
 		{ "MADV_DODUMP", 3 }, { "MADV_POPULATE_READ", 6 },
-		{ "MADV_POPULATE_WRITE", 6 }, { "77", 1 },
+		{ "MADV_POPULATE_WRITE", 6 }, { "MADV_GUARD_INSTALL", 4 },
+		{ "MADV_GUARD_REMOVE", 3 }, { "77", 1 },
 	};
 
 	emit(g, p, "madvise(%#lx, %lu, %s)", pick_addr(g), pick_len(g, LEN_WRAP),
@@ -589,6 +599,12 @@ static void op_mincore(struct gen *g, int p)
 	a = pick_addr_in(g, Z_ANON);
 	len = pick_len(g, LEN_WRAP);
 	emit(g, p, "mincore(%#lx, %lu, [...])", a, clip_to_anon(a, len));
+}
+
+static void op_smaps(struct gen *g, int p)
+{
+	/* File VMAs' Rss shows fault-around (design note 8). */
+	emit(g, p, "smaps(%#lx)", g->file_mincore ? pick_addr(g) : pick_addr_in(g, Z_ANON));
 }
 
 static void note_size(struct gen *g, const struct gproc *pr, int fd, unsigned long end,
@@ -903,7 +919,8 @@ static void step(struct gen *g)
 	else if (r < 960) op_fds(g, p);
 	else if (r < 975) op_fork(g, p);
 	else if (r < 990) op_exit(g);
-	else if (r < 995) emit(g, p, "maps()");
+	else if (r < 992) emit(g, p, "maps()");
+	else if (r < 995) op_smaps(g, p);
 	else op_mlockall(g, p);
 }
 
