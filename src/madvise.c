@@ -297,12 +297,13 @@ static int madvise_guard_install(struct mm *mm, struct vma *v, unsigned long sta
 
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED))
 		return -EINVAL;
-	/* Guard markers make the page tables non-empty, so fork must copy
-	 * them: the VMA gets an anon_vma whatever its kind. */
-	if ((err = anon_vma_prepare(mm, v)))
+	/* An anonymous VMA gets its anon_vma, as for a fault; a file VMA
+	 * does not (its merges with plain neighbours after a fork show it). */
+	if (vma_is_anonymous(v) && (err = anon_vma_prepare(mm, v)))
 		return err;
-	/* The whole VMA remembers it may hold guards (smaps "gu"); the flag
-	 * is sticky and never splits or stops a merge (VM_STICKY). */
+	/* The whole VMA remembers it may hold guards (smaps "gu"), which also
+	 * makes fork copy its page tables; the flag is sticky and never
+	 * splits or stops a merge (VM_STICKY). */
 	v->vm_flags |= VM_MAYBE_GUARD;
 	return mm->phys ? install_guard_markers(mm, start, end) : 0;
 }

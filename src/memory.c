@@ -19,6 +19,11 @@
  * read-only and clean, the first write makes the entry writable and the
  * page dirty (the writeback that msync, munmap and exit do).
  *
+ * Fault-around: a read fault on a file page also maps, read-only, the
+ * neighbours the page cache already holds (do_fault_around), so a file's
+ * Rss can grow by up to 16 pages a fault.  Readahead, which would first
+ * fill the cache around an uncached page, is not modelled.
+ *
  * Invariants (mm_validate_pages checks them): every present entry lies in a
  * VMA and names a frame handed out; a writable entry is never the zero
  * page, and in a private mapping only an anonymous frame; a frame's
@@ -148,6 +153,42 @@ static bool past_eof(const struct address_space *as, unsigned long index)
 	return index >= (as->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
 
+/*
+ * do_fault_around: before a read fault reads its page, Linux maps the
+ * cached pages of the fault_around_bytes (64 KiB) block of the virtual
+ * address space holding @addr, clipped to the VMA and to the end of file,
+ * whose entries are still empty (a guard marker or a COW copy stays).
+ * With 64 KiB pages the block is one page: nothing is done around it.
+ */
+#define FAULT_AROUND_BYTES 65536UL
+
+static void do_fault_around(struct mm *mm, struct vma *v, struct address_space *as,
+			    unsigned long addr)
+{
+	unsigned long start = um_max(addr & ~(FAULT_AROUND_BYTES - 1), v->vm_start);
+	unsigned long end = um_min((addr | (FAULT_AROUND_BYTES - 1)) + 1, v->vm_end);
+	unsigned long eof = (as->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	if (FAULT_AROUND_BYTES >> PAGE_SHIFT <= 1)
+		return;
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		unsigned long index = linear_index(v, a), pfn;
+		pte_t *e;
+
+		if (index >= eof)
+			break;
+		if (!(pfn = mapping_find_page(as, index)) ||
+		    page_map_full(pfn_page(mm->phys, pfn)))
+			continue;
+		/* The block lies in the faulting entry's leaf table. */
+		e = pte_lookup(mm->phys, &mm->pgt, a, false);
+		if (!e || *e)
+			continue;
+		frame_get(mm->phys, pfn);
+		set_pte(mm, e, pfn, PTE_ACCESSED);
+	}
+}
+
 static int do_file_fault(struct mm *mm, struct vma *v, pte_t *e,
 			 unsigned long addr, bool write)
 {
@@ -164,6 +205,13 @@ static int do_file_fault(struct mm *mm, struct vma *v, pte_t *e,
 		return FAULT_OOM;
 	if (past_eof(as, index))
 		return FAULT_SIGBUS;
+	if (!write) {
+		do_fault_around(mm, v, as, addr);
+		if (*e) {            /* the page was cached: mapped with the rest */
+			mm->phys->ev.file_read++;
+			return 0;
+		}
+	}
 	if (!(pfn = mapping_get_page(mm->phys, as, index)))
 		return FAULT_OOM;
 	if (!cow) {
@@ -527,13 +575,15 @@ static int copy_one(pte_t *e, unsigned long addr, void *arg)
 	return 0;
 }
 
-/* fork's copy of one VMA's entries.  As in Linux, a VMA without anonymous
- * memory is not copied: the child faults its pages in from the file. */
+/* fork's copy of one VMA's entries.  As in Linux (vma_needs_copy), a VMA
+ * without anonymous memory is not copied -- the child faults its pages in
+ * from the file -- unless it may hold guard markers, which only the copy
+ * can carry over. */
 int copy_page_range(struct mm *dst, struct mm *src, struct vma *v)
 {
 	struct copy_ctx c = { dst, src, (v->vm_flags & VM_SHARED) != 0 };
 
-	if (!v->anon_vma)
+	if (!v->anon_vma && !(v->vm_flags & VM_MAYBE_GUARD))
 		return 0;
 	return pte_walk_any(&src->pgt, v->vm_start, v->vm_end, copy_one, &c);
 }

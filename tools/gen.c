@@ -58,10 +58,10 @@
  *     the host's (different) pattern.  So by default file mappings live in
  *     the upper half of the hot pages (the file zone) and stay there (an
  *     mremap moves pages within their zone), and mincore only looks at the
- *     lower half.  The same goes for smaps: a file VMA's Rss shows the
- *     kernel's fault-around (a read fault maps the cached pages around it,
- *     and which are cached is readahead's doing), so smaps(ADDR) only looks
- *     at the lower half.  --file-mincore lifts both restrictions, to show
+ *     lower half.  The same goes for smaps: a file VMA's Rss shows
+ *     fault-around (a read fault maps the cached pages around it, which
+ *     usermm models, but which are cached is readahead's doing), so
+ *     smaps(ADDR) only looks at the lower half.  --file-mincore lifts both restrictions, to show
  *     the gap.  status() is left out for the same reason (RssFile counts
  *     the pages fault-around mapped), and because its RSS after
  *     mlockall(MCL_CURRENT) counts the native executor's own pages, which
