@@ -325,6 +325,21 @@ static int write_page(struct phys *ph, struct address_space *as, unsigned long p
 	return 0;
 }
 
+/* i_size can lie past the last byte any page holds (a write that copied
+ * nothing past EOF still moves it, as ext4's write_end does): the host
+ * file grows to it too, so that its size and its holes are the inode's. */
+static int host_extend(const struct address_space *as)
+{
+	struct stat st;
+
+	if (fstat(as->host_fd, &st))
+		return -EIO;
+	if ((unsigned long)st.st_size < as->size &&
+	    ftruncate(as->host_fd, (off_t)as->size))
+		return -EIO;
+	return 0;
+}
+
 static int write_range(struct phys *ph, struct address_space *as,
 		       unsigned long first, unsigned long last, bool clean)
 {
@@ -341,7 +356,7 @@ static int write_range(struct phys *ph, struct address_space *as,
 		if (write_page(ph, as, as->pfns[i], clean))
 			err = -EIO;
 	}
-	return err;
+	return err ? err : host_extend(as);
 }
 
 int mapping_writeback(struct phys *ph, struct address_space *as,

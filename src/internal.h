@@ -89,8 +89,8 @@ void madvise_pages_lru(struct mm *mm, unsigned long start, unsigned long end, in
 /* Guard pages (MADV_GUARD_INSTALL/REMOVE): markers that fault as unmapped. */
 int install_guard_markers(struct mm *mm, unsigned long start, unsigned long end);
 void clear_guard_markers(struct mm *mm, unsigned long start, unsigned long end);
-void change_protection(struct mm *mm, unsigned long start, unsigned long end,
-		       unsigned long newflags);
+void change_protection(struct mm *mm, struct vma *v, unsigned long start,
+		       unsigned long end, unsigned long newflags);
 int move_page_tables(struct mm *mm, unsigned long old, unsigned long new,
 		     unsigned long len);
 int copy_page_range(struct mm *dst, struct mm *src, struct vma *v);

@@ -15,9 +15,12 @@
  *   writable ──fork──▶ read-only in parent and child (copy_page_range)
  *   any ──munmap, MADV_DONTNEED, truncate──▶ none          zap_page_range
  *
- * A shared mapping maps the page-cache page itself: read faults map it
- * read-only and clean, the first write makes the entry writable and the
- * page dirty (the writeback that msync, munmap and exit do).
+ * A shared mapping maps the page-cache page itself: read faults map a
+ * disk file's page read-only and clean, the first write makes the entry
+ * writable and the page dirty (the writeback that msync, munmap and exit
+ * do).  Shared writable shmem wants no write notification: its entries are
+ * writable from the first fault, a store dirties only the entry, and the
+ * page becomes dirty when the entry is zapped (writes_unnotified).
  *
  * Fault-around: a read fault on a file page also maps, read-only, the
  * neighbours the page cache already holds (do_fault_around), so a file's
@@ -83,14 +86,20 @@ static void set_pte(struct mm *mm, pte_t *e, unsigned long pfn, pte_t bits)
 	}
 }
 
-/* Clear *e, dropping its page. */
+/* Clear *e, dropping its page.  A shmem page written through the entry
+ * becomes dirty now (zap_present_ptes: the entry's dirty bit goes to the
+ * folio); a disk file's page was made dirty at the store already. */
 static void clear_pte(struct mm *mm, pte_t *e)
 {
 	unsigned long pfn = pte_pfn(*e);
+	pte_t old = *e;
 
 	*e = 0;
 	if (pfn != ZERO_PFN) {
 		struct page *pg = pfn_page(mm->phys, pfn);
+
+		if ((old & PTE_DIRTY) && page_is_shmem(mm->phys, pg))
+			page_set_flags(pg, PG_DIRTY);
 
 		mm_update_hiwater_rss(mm);   /* VmHWM keeps what is given up */
 		page_map_dec(pg);
@@ -148,6 +157,16 @@ static struct address_space *vma_mapping(struct mm *mm, struct vma *v)
 	return file_mapping(mm->phys, v->vm_file);
 }
 
+/* A shared writable mapping of shmem wants no write notification (no
+ * page_mkwrite, no dirty accounting), so Linux maps its pages writable from
+ * the first fault and a store only sets the entry's dirty bit: the page
+ * itself is dirty for other mappings only after a write fault or a zap.  A
+ * file on disk wants write faults: its entries start read-only. */
+static bool writes_unnotified(const struct vma *v, const struct address_space *as)
+{
+	return as->shmem && (v->vm_flags & (VM_SHARED | VM_WRITE)) == (VM_SHARED | VM_WRITE);
+}
+
 static bool past_eof(const struct address_space *as, unsigned long index)
 {
 	return index >= (as->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -168,6 +187,7 @@ static void do_fault_around(struct mm *mm, struct vma *v, struct address_space *
 	unsigned long start = um_max(addr & ~(FAULT_AROUND_BYTES - 1), v->vm_start);
 	unsigned long end = um_min((addr | (FAULT_AROUND_BYTES - 1)) + 1, v->vm_end);
 	unsigned long eof = (as->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	pte_t bits = PTE_ACCESSED | (writes_unnotified(v, as) ? PTE_WRITE : 0);
 
 	if (FAULT_AROUND_BYTES >> PAGE_SHIFT <= 1)
 		return;
@@ -185,7 +205,7 @@ static void do_fault_around(struct mm *mm, struct vma *v, struct address_space *
 		if (!e || *e)
 			continue;
 		frame_get(mm->phys, pfn);
-		set_pte(mm, e, pfn, PTE_ACCESSED);
+		set_pte(mm, e, pfn, bits);
 	}
 }
 
@@ -221,8 +241,8 @@ static int do_file_fault(struct mm *mm, struct vma *v, pte_t *e,
 		}
 		if (write)   /* shmem too: smaps shows it dirty in every mapping */
 			page_set_flags(pfn_page(mm->phys, pfn), PG_DIRTY);
-		set_pte(mm, e, pfn, PTE_ACCESSED |
-			(write ? PTE_WRITE | PTE_DIRTY : 0));
+		set_pte(mm, e, pfn, PTE_ACCESSED | (write ? PTE_WRITE | PTE_DIRTY : 0) |
+			(writes_unnotified(v, as) ? PTE_WRITE : 0));
 		if (write)
 			mm->phys->ev.shared_write++;
 		else
@@ -362,8 +382,11 @@ static int access_page(struct mm *mm, unsigned long addr, bool write,
 	if (write) {
 		struct page *pg = pfn_page(mm->phys, pte_pfn(*e));
 
+		/* A disk file's page is dirty from the store on (our writeback
+		 * does not clean the entries, as Linux's folio_mkclean does);
+		 * shmem's only in this entry until a zap (clear_pte). */
 		*e |= PTE_DIRTY;
-		if (page_flags(pg) & PG_CACHE)
+		if ((page_flags(pg) & PG_CACHE) && !page_is_shmem(mm->phys, pg))
 			page_set_flags(pg, PG_DIRTY);
 	}
 	*data = pfn_data(mm->phys, pte_pfn(*e)) + offset_in_page(addr);
@@ -501,11 +524,28 @@ static int wrprotect_one(pte_t *e, unsigned long addr, void *arg)
 	return 0;
 }
 
-void change_protection(struct mm *mm, unsigned long start, unsigned long end,
-		       unsigned long newflags)
+static int mkwrite_one(pte_t *e, unsigned long addr, void *arg)
 {
+	(void)addr;
+	(void)arg;
+	*e |= PTE_WRITE;
+	return 0;
+}
+
+/* mprotect's new rights for the entries of [start, end) in @v: taking write
+ * away write-protects them; giving it to a shared shmem mapping makes them
+ * writable at once (pte_modify with its writable vm_page_prot), so later
+ * stores do not fault and dirty only the entries. */
+void change_protection(struct mm *mm, struct vma *v, unsigned long start,
+		       unsigned long end, unsigned long newflags)
+{
+	struct address_space *as;
+
 	if (!(newflags & VM_WRITE))
 		pte_walk(&mm->pgt, start, end, wrprotect_one, NULL);
+	else if ((newflags & VM_SHARED) && v->vm_file &&
+		 (as = mapping_lookup(mm->phys, v->vm_file)) && as->shmem)
+		pte_walk(&mm->pgt, start, end, mkwrite_one, NULL);
 }
 
 struct move_ctx {
@@ -570,6 +610,8 @@ static int copy_one(pte_t *e, unsigned long addr, void *arg)
 		*e &= ~PTE_WRITE;   /* copy-on-write for both from now on */
 		bits &= ~PTE_WRITE;
 	}
+	if (c->shared)
+		bits &= ~PTE_DIRTY;   /* the parent's entry keeps what it wrote */
 	frame_get(c->dst->phys, pfn);
 	set_pte(c->dst, to, pfn, bits);   /* the child's entry starts "old" */
 	return 0;

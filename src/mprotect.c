@@ -57,7 +57,7 @@ static int mprotect_fixup(struct mm *mm, struct vma **pvma, unsigned long start,
 	*pvma = vma;
 	vma->vm_flags = newflags;
 	if (mm->phys)
-		change_protection(mm, start, end, newflags);
+		change_protection(mm, vma, start, end, newflags);
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED &&
 	    (newflags & VM_WRITE))
 		mm_populate(mm, start, end - start);

@@ -269,24 +269,35 @@ TEST(file_pages_cow_and_writeback)
 }
 
 /* Shared anonymous memory: fork does not copy its entries; the child maps
- * the page itself and sees it dirty, because the page is. */
+ * the pages itself (both by one fault: fault-around).  A store that
+ * faulted (no entry yet) made its page dirty, so the child sees it dirty; a
+ * store through the writable entry a read fault made dirties only that
+ * entry, so the child sees that page clean, as on Linux (scenario
+ * smaps_shmem_dirty_entry_or_page). */
 TEST(shmem_written_page_is_dirty_everywhere)
 {
 	um_proc *c;
 	unsigned long s;
 
 	setup();
-	s = (unsigned long)um_mmap(P, 0, PG, RW, MAP_SHARED | MAP_ANONYMOUS, -1UL, 0);
+	s = (unsigned long)um_mmap(P, 0, 2 * PG, RW, MAP_SHARED | MAP_ANONYMOUS, -1UL, 0);
 	CHECK_EQ(load1(P, s), 0);
 	CHECK_EQ(smaps_of(P, s, "Private_Clean"), 4);
-	CHECK_EQ(store(P, s, "w"), 0);
-	CHECK_EQ(status_of(P, "RssShmem"), 4);
+	CHECK_EQ(store(P, s, "w"), 0);              /* the entry only */
+	CHECK_EQ(store(P, s + PG, "w"), 0);         /* a write fault: the page */
+	CHECK_EQ(smaps_of(P, s, "Private_Dirty"), 8);
+	CHECK_EQ(status_of(P, "RssShmem"), 8);
 	CHECK_EQ(um_fork(P, &c), 0);
 	CHECK_EQ(smaps_of(c, s, "Rss"), 0);
-	CHECK_EQ(load1(c, s), 0);
+	CHECK_EQ(load1(c, s + PG), 0);
+	CHECK_EQ(smaps_of(c, s, "Rss"), 8);
 	CHECK_EQ(smaps_of(c, s, "Shared_Dirty"), 4);
+	CHECK_EQ(smaps_of(c, s, "Shared_Clean"), 4);
 	CHECK_EQ(smaps_of(c, s, "Pss_Dirty"), 2);
 	CHECK_EQ(smaps_of(c, s, "Anonymous"), 0);
+	/* A zap hands the entry's dirty bit to the page. */
+	CHECK_EQ(um_madvise(P, s, PG, MADV_DONTNEED), 0);
+	CHECK_EQ(smaps_of(c, s, "Private_Dirty"), 4);
 	um_proc_free(c);
 	teardown();
 }
