@@ -720,6 +720,11 @@ static int check_one(pte_t *e, unsigned long addr, void *arg)
 			pfn, addr, page_refcount(pg), page_mapcount(pg), page_flags(pg));
 		return c->bad = 1;
 	}
+	if ((page_flags(pg) & (PG_LAZYFREE | PG_ANON)) == PG_LAZYFREE) {
+		fprintf(stderr, "usermm: validate: frame %lu at %#lx is lazily free but "
+			"not anonymous\n", pfn, addr);
+		return c->bad = 1;
+	}
 	if ((page_flags(pg) & PG_CACHE) && !cache_page_ok(c->mm->phys, pfn)) {
 		fprintf(stderr, "usermm: validate: frame %lu at %#lx: cache id %lu index %#lx "
 			"do not lead back to it\n", pfn, addr, page_cache_id(pg), page_index(pg));
@@ -863,19 +868,31 @@ static void pageout_page(struct mm *mm, pte_t *e, struct page *pg)
 			      POSIX_FADV_DONTNEED);
 }
 
+/* MADV_FREE takes shared pages too (madvise_free_pte_range skips a folio
+ * mapped elsewhere only when the folio itself is dirty or in the swap
+ * cache, which anonymous pages never are here): this entry is cleaned and
+ * aged, the page marked lazily free. */
+static void free_one(pte_t *e, struct page *pg)
+{
+	*e &= ~(PTE_DIRTY | PTE_ACCESSED);   /* clean: reclaim may now drop it */
+	page_clear_flags(pg, PG_REFERENCED | PG_ACTIVE);
+	page_set_flags(pg, PG_LAZYFREE);
+}
+
 static int lru_one(pte_t *e, unsigned long addr, void *arg)
 {
 	struct lru_ctx *c = arg;
-	struct page *pg = exclusive_page(c->mm, *e);
+	struct page *pg;
 
 	(void)addr;
-	if (!pg)
-		return 0;
 	if (c->advice == MADV_FREE) {
-		if (!(page_flags(pg) & PG_ANON))
-			return 0;
-		*e &= ~PTE_DIRTY;   /* clean: reclaim may now drop it */
+		pg = pte_pfn(*e) == ZERO_PFN ? NULL : pfn_page(c->mm->phys, pte_pfn(*e));
+		if (pg && (page_flags(pg) & PG_ANON))
+			free_one(e, pg);
+		return 0;
 	}
+	if (!(pg = exclusive_page(c->mm, *e)))
+		return 0;
 	/* every one of them ages the page: not referenced, not active */
 	*e &= ~PTE_ACCESSED;
 	page_clear_flags(pg, PG_REFERENCED | PG_ACTIVE);

@@ -22,6 +22,8 @@
 #define PG_CACHE     0x08u   /* in a page cache (page_mapping, page_index) */
 #define PG_REFERENCED 0x10u  /* touched by populate (GUP): smaps' Referenced */
 #define PG_ACTIVE    0x20u   /* touched again: on the active list */
+#define PG_LAZYFREE  0x40u   /* MADV_FREE'd anonymous page (Linux clears its
+                              * swapbacked flag): LazyFree while clean */
 
 /*
  * One frame, in 16 bytes.  refcount counts every holder (page-table

@@ -31,8 +31,10 @@
  *      the page's PG_REFERENCED (populate touched it, as GUP does).
  *   5. Anonymous: PG_ANON pages, the COW copies in private file VMAs too.
  *   6. Locked: the Pss of VMAs with VM_LOCKED.
- *   7. KSM, LazyFree, huge pages, swap: none are modelled, so 0 (MADV_FREE
- *      keeps pages as they are here: no LazyFree).
+ *   7. LazyFree: anonymous pages MADV_FREE marked (PG_LAZYFREE) whose entry
+ *      and page are clean (a store since takes a page out).  Linux marks
+ *      them when its per-CPU lru_lazyfree batch drains; usermm at once.
+ *      KSM, huge pages, swap: none are modelled, so 0.
  *   8. THPeligible: an anonymous VMA, not special, not VM_NOHUGEPAGE, THP
  *      built in and the host's mode "always" (or "madvise" with
  *      VM_HUGEPAGE), holding one whole aligned 2 MiB range.
@@ -204,7 +206,7 @@ static void putf(struct out *o, const char *fmt, ...)
 /* What one walk of a VMA's entries finds (Linux's mem_size_stats); bytes. */
 struct smaps_stats {
 	unsigned long resident, shared_clean, shared_dirty, private_clean,
-		      private_dirty, referenced, anonymous;
+		      private_dirty, referenced, anonymous, lazyfree;
 	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked;
 };
 
@@ -244,6 +246,8 @@ static void smaps_account(struct smaps_walk *w, const struct page *pg, pte_t e)
 	if (page_flags(pg) & PG_ANON) {
 		st->anonymous += PAGE_SIZE;
 		st->pss_anon += pss;
+		if ((page_flags(pg) & PG_LAZYFREE) && !dirty)
+			st->lazyfree += PAGE_SIZE;
 	} else if (vma_page_is_shmem(w->v, pg)) {
 		st->pss_shmem += pss;
 	} else {
@@ -302,7 +306,7 @@ static void show_smap_stats(struct out *o, const struct smaps_stats *st, bool ro
 	put_kb(o, "Referenced:", st->referenced);
 	put_kb(o, "Anonymous:", st->anonymous);
 	put_kb(o, "KSM:", 0);
-	put_kb(o, "LazyFree:", 0);
+	put_kb(o, "LazyFree:", st->lazyfree);
 	put_kb(o, "AnonHugePages:", 0);
 	put_kb(o, "ShmemPmdMapped:", 0);
 	put_kb(o, "FilePmdMapped:", 0);

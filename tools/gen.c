@@ -42,11 +42,13 @@
  *     and then, and at the end in every live process; smaps(ADDR) now and
  *     then (anonymous zone: see 8).
  *  7. Left out on purpose.  brk (the break is the native executor's heap).
- *     MADV_HUGEPAGE, MADV_COLLAPSE, MADV_PAGEOUT, MADV_COLD, MADV_MERGEABLE:
- *     huge pages, reclaim and KSM are not modelled by usermm, and on the
- *     live kernel they depend on khugepaged, memory pressure and ksmd, so
- *     their effects (which pages are resident, which are shared) are not
- *     deterministic.  MADV_HWPOISON/SOFT_OFFLINE (they would poison real
+ *     MADV_HUGEPAGE, MADV_COLLAPSE, MADV_PAGEOUT, MADV_MERGEABLE: huge
+ *     pages, reclaim and KSM are not modelled by usermm, and on the live
+ *     kernel they depend on khugepaged, memory pressure and ksmd, so their
+ *     effects (which pages are resident, which are shared) are not
+ *     deterministic.  (MADV_COLD and MADV_FREE only age and mark pages,
+ *     which smaps shows once the executor has drained the kernel's per-CPU
+ *     LRU batches: they are in.)  MADV_HWPOISON/SOFT_OFFLINE (they would poison real
  *     pages on a kernel built with memory failure).  Descriptors 0-2 (what
  *     they are depends on who runs the test).
  *  8. mincore and the page cache.  For a file page no process has mapped,
@@ -537,7 +539,7 @@ static void op_madvise(struct gen *g, int p)
 		{ "MADV_RANDOM", 3 }, { "MADV_SEQUENTIAL", 3 }, { "MADV_DONTDUMP", 3 },
 		{ "MADV_DODUMP", 3 }, { "MADV_POPULATE_READ", 6 },
 		{ "MADV_POPULATE_WRITE", 6 }, { "MADV_GUARD_INSTALL", 4 },
-		{ "MADV_GUARD_REMOVE", 3 }, { "77", 1 },
+		{ "MADV_GUARD_REMOVE", 3 }, { "MADV_COLD", 3 }, { "77", 1 },
 	};
 
 	emit(g, p, "madvise(%#lx, %lu, %s)", pick_addr(g), pick_len(g, LEN_WRAP),

@@ -56,10 +56,21 @@
  *     its own VMAs again before it serves: its RSS is then the snapshot's
  *     plus what fork copied of the script's memory, as in the engine, and
  *     the same baseline serves every process.
+ *  9. Linux moves pages between LRU lists through per-CPU batches
+ *     (lru_add, lru_lazyfree, lru_deactivate, ...) drained whenever a batch
+ *     fills or some other call happens to drain it, and smaps shows the
+ *     difference: after MADV_FREE a page stays Referenced and not LazyFree
+ *     until its batch drains.  The engine drains at once.  So that smaps
+ *     is the same every run, setup binds the executor (and so every
+ *     process it forks) to the CPU it runs on, and each smaps read first
+ *     drains that CPU's batches: POSIX_FADV_DONTNEED of a whole page of a
+ *     regular file calls lru_add_drain() (the page lies far past the end of
+ *     the file used, the executor's own binary, so nothing is dropped).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -782,6 +793,26 @@ static int setup_pipes(void)
 	return 0;
 }
 
+static int g_drain_fd = -1;   /* design note 9 */
+
+static int setup_lru_drain(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return -1;
+	g_drain_fd = move_high(open("/proc/self/exe", O_RDONLY));
+	return g_drain_fd < 0 ? -1 : 0;
+}
+
+static void lru_drain(void)
+{
+	syscall(SYS_fadvise64, g_drain_fd, 1L << 40, 4096L, POSIX_FADV_DONTNEED);
+}
+
 static int setup_signals(void)
 {
 	struct sigaction sa;
@@ -1008,9 +1039,11 @@ static void exec_maps(void)
 /* smaps(ADDR): the entry of the VMA holding ADDR (empty when none). */
 static void exec_smaps(unsigned long addr)
 {
-	long n = read_proc("/proc/self/smaps", g_data, DATA_MAX);
+	long n;
 	size_t off = 0;
 
+	lru_drain();   /* design note 9 */
+	n = read_proc("/proc/self/smaps", g_data, DATA_MAX);
 	if (n < 0) {
 		rep_error("cannot read /proc/self/smaps (or it is over 1 MiB)");
 		return;
@@ -1723,7 +1756,7 @@ static int setup(const char *path)
 		st = check_script();
 	if (st)
 		return st;
-	if (setup_fds() || setup_pipes() || setup_signals()) {
+	if (setup_fds() || setup_pipes() || setup_lru_drain() || setup_signals()) {
 		perror("usermm-native: setup");
 		return 2;
 	}

@@ -397,10 +397,10 @@ static const char *next_line(const char **t, size_t *len)
 	return s;
 }
 
-/* The figures, line by line, all but LazyFree: the kernel moves a page to
- * the lazily-freed list when its per-CPU LRU batch drains, so after
- * MADV_FREE the same run says 0 or the pages' size (measured both ways on
- * 6.18).  The scenarios check the pages' state by Private_Clean/Dirty. */
+/* The figures, line by line, exactly.  (LazyFree and Referenced after
+ * MADV_FREE or MADV_COLD depend on when the kernel's per-CPU LRU batches
+ * drain; usermm-native drains them before it reads smaps, design note 9 of
+ * tools/native.c, so they are the same every run.) */
 static int figures_equal(const char *a, const char *b)
 {
 	const char *la, *lb;
@@ -412,13 +412,11 @@ static int figures_equal(const char *a, const char *b)
 		if (!la || !lb)
 			return !la && !lb;
 		if (na != nb || memcmp(la, lb, na))
-			if (strncmp(la, "LazyFree:", 9) || strncmp(lb, "LazyFree:", 9))
-				return 0;
+			return 0;
 	}
 }
 
-/* The heading maps lines by maps_compare's rule, the figures exactly
- * (figures_equal: but LazyFree). */
+/* The heading maps lines by maps_compare's rule, the figures exactly. */
 static int smaps_equal(const struct outcome *a, const struct outcome *b)
 {
 	const char *at = a->data ? (const char *)a->data : "";
