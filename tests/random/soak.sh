@@ -70,6 +70,10 @@ if [ "$diverged" -gt 0 ]; then
 	sed 's/^[0-9]* //; s/^known: [^:]*: //; s/^\$[a-z0-9]* //; s/(.*//' "$WORK/divergent.txt" |
 		sort | uniq -c | sort -rn | sed 's/^/  /'
 	echo "divergent seeds: $WORK/divergent.txt (traces and reports kept in $WORK)"
+	echo "to cut one to a minimal reproducer (it prints the command that reruns it):"
+	head -n 3 "$WORK/divergent.txt" | while read -r seed rest; do
+		echo "  build/usermm minimize --same $WORK/$seed.trace -o tests/scenarios-pending/random-$seed.trace"
+	done
 fi
 [ "$bad" -gt 0 ] && echo "bad seeds (diff exited 2): $WORK/bad.txt"
 exit 0
