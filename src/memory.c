@@ -653,10 +653,31 @@ static void touch_page(struct mm *mm, struct vma *v, unsigned long addr)
 	}
 }
 
+/* A write populate that finds the entry writable takes no fault: GUP's
+ * FOLL_TOUCH marks the page dirty instead (follow_page_pte), unless the
+ * entry is dirty already -- which shmem's other mappings then see, and
+ * which keeps MADV_FREE off a shared anonymous page.  (A disk file's page
+ * is made dirty whatever the entry says: our writeback leaves entries
+ * dirty where Linux's write-protects them, so the next write faults.) */
+static void gup_write_touch(struct mm *mm, unsigned long addr)
+{
+	pte_t *e = pte_lookup(mm->phys, &mm->pgt, addr, false);
+	struct page *pg;
+
+	if (!e || (*e & (PTE_PRESENT | PTE_WRITE)) != (PTE_PRESENT | PTE_WRITE))
+		return;
+	pg = pfn_page(mm->phys, pte_pfn(*e));
+	if (!(*e & PTE_DIRTY) ||
+	    ((page_flags(pg) & PG_CACHE) && !page_is_shmem(mm->phys, pg)))
+		page_set_flags(pg, PG_DIRTY);
+}
+
 int fault_in_vma_range(struct mm *mm, struct vma *v, unsigned long start,
 		       unsigned long end, bool write)
 {
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		if (write)
+			gup_write_touch(mm, a);
 		switch (fault_page(mm, v, a, write)) {
 		case 0:
 			touch_page(mm, v, a);
@@ -869,14 +890,23 @@ static void pageout_page(struct mm *mm, pte_t *e, struct page *pg)
 }
 
 /* MADV_FREE takes shared pages too (madvise_free_pte_range skips a folio
- * mapped elsewhere only when the folio itself is dirty or in the swap
- * cache, which anonymous pages never are here): this entry is cleaned and
- * aged, the page marked lazily free. */
+ * mapped elsewhere only when the folio itself is dirty -- here only after a
+ * write populate, gup_write_touch -- or in the swap cache): this entry is
+ * cleaned and aged, the page marked lazily free. */
 static void free_one(pte_t *e, struct page *pg)
 {
+	if (page_flags(pg) & PG_DIRTY) {     /* made dirty by a write populate */
+		if (page_mapcount(pg) != 1)
+			return;
+		page_clear_flags(pg, PG_DIRTY);
+	}
 	*e &= ~(PTE_DIRTY | PTE_ACCESSED);   /* clean: reclaim may now drop it */
-	page_clear_flags(pg, PG_REFERENCED | PG_ACTIVE);
-	page_set_flags(pg, PG_LAZYFREE);
+	/* lru_lazyfree ages a page once: an already lazily free one (no
+	 * longer swap-backed) keeps whatever marks it gained since. */
+	if (!(page_flags(pg) & PG_LAZYFREE)) {
+		page_clear_flags(pg, PG_REFERENCED | PG_ACTIVE);
+		page_set_flags(pg, PG_LAZYFREE);
+	}
 }
 
 static int lru_one(pte_t *e, unsigned long addr, void *arg)
