@@ -444,6 +444,7 @@ static void stats_add(struct smaps_stats *sum, const struct smaps_stats *st)
 	sum->private_dirty += st->private_dirty;
 	sum->referenced += st->referenced;
 	sum->anonymous += st->anonymous;
+	sum->lazyfree += st->lazyfree;
 	sum->pss += st->pss;
 	sum->pss_anon += st->pss_anon;
 	sum->pss_file += st->pss_file;

@@ -217,6 +217,11 @@ TEST(fork_shares_pages_pss_divides)
 	um_proc_free(d);
 	um_proc_free(c);
 	CHECK_EQ(smaps_of(P, a, "Private_Dirty"), 12);
+	/* The rollup sums LazyFree too (measured: 2 of 3 pages freed, 8 kB). */
+	CHECK_EQ(um_madvise(P, a, 2 * PG, MADV_FREE), 0);
+	um_smaps_rollup(P, text, sizeof(text));
+	CHECK_EQ(field(text, "LazyFree"), 8);
+	CHECK_EQ(smaps_of(P, a, "LazyFree"), 8);
 	teardown();
 }
 
